@@ -1,0 +1,142 @@
+package io.pgrepmon.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks the configuration as a whole and turns it into {@link DatabaseSettings}. SmallRye Config already
+ * rejects missing keys and unknown enum values with the property name; this adds the rules it cannot express
+ * (uniqueness, ranges, combinations) and reports every problem at once, so one start-up shows them all.
+ */
+public final class ConfigValidator {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    private ConfigValidator() {
+    }
+
+    /**
+     * @return the databases with their passwords resolved
+     * @throws InvalidConfigException listing every problem found, each naming its property and the fix
+     */
+    public static List<DatabaseSettings> validate(MonitorConfig config) {
+        List<String> problems = new ArrayList<>();
+        checkDurations(config, problems);
+        checkThresholds(config.thresholds(), problems);
+        List<DatabaseSettings> databases = checkDatabases(config.databases(), problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return databases;
+    }
+
+    private static void checkDurations(MonitorConfig config, List<String> problems) {
+        Duration interval = config.refreshInterval();
+        if (interval.isNegative() || interval.isZero()) {
+            problems.add("monitor.refresh-interval is " + interval.toSeconds() + "s: it must be positive, e.g. 5s");
+            return;
+        }
+        if (interval.compareTo(Duration.ofMillis(500)) < 0) {
+            problems.add("monitor.refresh-interval is " + interval.toMillis() + "ms: use at least 500ms to spare the databases");
+        }
+        positiveAndBelowInterval("monitor.connect-timeout", config.connectTimeout(), interval, problems);
+        positiveAndBelowInterval("monitor.query-timeout", config.queryTimeout(), interval, problems);
+        if (config.connectTimeout().compareTo(config.queryTimeout()) > 0) {
+            problems.add("monitor.connect-timeout (" + config.connectTimeout().toMillis() + "ms) is longer than monitor.query-timeout ("
+                    + config.queryTimeout().toMillis() + "ms), which bounds the whole poll: make it shorter");
+        }
+    }
+
+    private static void positiveAndBelowInterval(String key, Duration value, Duration interval, List<String> problems) {
+        if (value.isNegative() || value.isZero()) {
+            problems.add(key + " is " + value.toMillis() + "ms: it must be positive");
+        } else if (value.compareTo(interval) >= 0) {
+            problems.add(key + " (" + value.toMillis() + "ms) must be shorter than monitor.refresh-interval ("
+                    + interval.toMillis() + "ms) so that a slow database cannot make ticks overlap");
+        }
+    }
+
+    private static void checkThresholds(MonitorConfig.Thresholds thresholds, List<String> problems) {
+        if (thresholds.lagBytes() < 0) {
+            problems.add("monitor.thresholds.lag-bytes is " + thresholds.lagBytes() + ": it must be 0 or more bytes");
+        }
+        thresholds.lagBytesCritical().ifPresent(critical -> {
+            if (critical < thresholds.lagBytes()) {
+                problems.add("monitor.thresholds.lag-bytes-critical (" + critical + ") is below monitor.thresholds.lag-bytes ("
+                        + thresholds.lagBytes() + "): the Critical threshold must be at least the Warning one");
+            }
+        });
+        if (thresholds.slotInactive().isNegative()) {
+            problems.add("monitor.thresholds.slot-inactive is negative: use a duration such as 60s");
+        }
+    }
+
+    private static List<DatabaseSettings> checkDatabases(List<MonitorConfig.Database> databases, List<String> problems) {
+        if (databases.isEmpty()) {
+            problems.add("monitor.databases is empty: add at least one database with name, host, user, dbname and role (source or target)");
+            return List.of();
+        }
+        Set<String> names = new HashSet<>();
+        List<DatabaseSettings> settings = new ArrayList<>();
+        for (int i = 0; i < databases.size(); i++) {
+            MonitorConfig.Database db = databases.get(i);
+            String key = "monitor.databases[" + i + "]";
+            if (!NAME.matcher(db.name()).matches()) {
+                problems.add(key + ".name '" + db.name() + "' is not valid: use 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            } else if (!names.add(db.name())) {
+                problems.add(key + ".name '" + db.name() + "' is used by another database: names must be unique");
+            }
+            requireText(key + ".host", db.host(), problems);
+            requireText(key + ".user", db.user(), problems);
+            requireText(key + ".dbname", db.dbname(), problems);
+            if (db.port() < 1 || db.port() > 65535) {
+                problems.add(key + ".port is " + db.port() + ": use a TCP port between 1 and 65535");
+            }
+            String password = password(db, key, problems);
+            if (db.sslMode().verifiesCertificate()) {
+                if (db.sslRootCert().isEmpty()) {
+                    problems.add(key + ".ssl-root-cert is missing: ssl-mode " + db.sslMode().name().toLowerCase().replace('_', '-')
+                            + " needs the CA bundle that signed the server certificate (for Amazon RDS, global-bundle.pem)");
+                } else if (!Files.isReadable(Path.of(db.sslRootCert().get()))) {
+                    problems.add(key + ".ssl-root-cert '" + db.sslRootCert().get() + "' cannot be read: check the path and its permissions");
+                }
+            }
+            settings.add(new DatabaseSettings(db.name(), db.host(), db.port(), db.user(), password, db.dbname(), db.role(),
+                    db.sslMode(), db.sslRootCert().orElse(null)));
+        }
+        return List.copyOf(settings);
+    }
+
+    private static String password(MonitorConfig.Database db, String key, List<String> problems) {
+        if (db.password().isPresent() && db.passwordFile().isPresent()) {
+            problems.add(key + " sets both password and password-file: keep only one (password-file is preferred for mounted secrets)");
+            return null;
+        }
+        if (db.passwordFile().isEmpty()) {
+            return db.password().orElse(null);
+        }
+        Path file = Path.of(db.passwordFile().get());
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).stripTrailing();
+        } catch (IOException | RuntimeException e) {
+            // Only the path is reported: the exception text never holds file contents, but say nothing more than needed.
+            problems.add(key + ".password-file '" + file + "' cannot be read (" + e.getClass().getSimpleName()
+                    + "): check the path and that the monitor's user may read it");
+            return null;
+        }
+    }
+
+    private static void requireText(String key, String value, List<String> problems) {
+        if (value == null || value.isBlank()) {
+            problems.add(key + " is empty: it is required");
+        }
+    }
+}

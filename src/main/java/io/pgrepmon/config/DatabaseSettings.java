@@ -1,0 +1,23 @@
+package io.pgrepmon.config;
+
+/**
+ * One database as the poller uses it, password resolved. {@link #toString()} leaves the password out so that
+ * no log line or exception message built from this can carry it.
+ */
+public record DatabaseSettings(String name, String host, int port, String user, String password, String dbname,
+                               Role role, SslMode sslMode, String sslRootCert) {
+
+    @Override
+    public String toString() {
+        return "DatabaseSettings[name=" + name + ", host=" + host + ", port=" + port + ", user=" + user + ", dbname=" + dbname
+                + ", role=" + role + ", sslMode=" + sslMode + "]";
+    }
+
+    /** Replaces every occurrence of this database's password in a text that may have come from a driver. */
+    public String redact(String text) {
+        if (text == null || password == null || password.isEmpty()) {
+            return text;
+        }
+        return text.replace(password, "********");
+    }
+}

@@ -1,0 +1,99 @@
+package io.pgrepmon.probe;
+
+import io.pgrepmon.config.DatabaseSettings;
+import io.pgrepmon.config.MonitorConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+
+/**
+ * The small connection pool of one monitored database. Built with the Vert.x PG client directly, not as a
+ * Quarkus datasource, because the list of databases is runtime configuration. The pool opens connections on
+ * demand, so a database that comes back is reconnected on the next tick; {@link #reset()} drops a pool whose
+ * connection hangs so that the next tick starts clean.
+ */
+public final class DatabaseClient {
+
+    /** Shown in pg_stat_activity, so an operator (and the tests) can tell the monitor's sessions apart. */
+    public static final String APPLICATION_NAME = "pg-replication-monitor";
+
+    /** One connection is enough: a database's probes run one after the other on it. */
+    static final int POOL_SIZE = 1;
+
+    private final DatabaseSettings settings;
+    private final MonitorConfig config;
+    private final Vertx vertx;
+    private volatile Pool pool;
+
+    public DatabaseClient(DatabaseSettings settings, MonitorConfig config, Vertx vertx) {
+        this.settings = settings;
+        this.config = config;
+        this.vertx = vertx;
+        this.pool = newPool();
+    }
+
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Replaces the pool; the old one is closed in the background, which also closes a connection stuck mid-poll. */
+    public void reset() {
+        Pool old = pool;
+        pool = newPool();
+        old.close().subscribe().with(ignored -> { }, ignored -> { });
+    }
+
+    public Uni<Void> close() {
+        return pool.close();
+    }
+
+    private Pool newPool() {
+        return PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(POOL_SIZE)
+                        .setMaxWaitQueueSize(1)
+                        .setConnectionTimeout((int) config.queryTimeout().toMillis())
+                        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+                .connectingTo(connectOptions(settings, config))
+                .using(vertx)
+                .build();
+    }
+
+    static PgConnectOptions connectOptions(DatabaseSettings db, MonitorConfig config) {
+        PgConnectOptions options = new PgConnectOptions()
+                .setHost(db.host())
+                .setPort(db.port())
+                .setDatabase(db.dbname())
+                .setUser(db.user())
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setTcpKeepAlive(true)
+                .setCachePreparedStatements(false)
+                .addProperty("application_name", APPLICATION_NAME)
+                // The server cancels a query that outlives the poll's deadline, so the connection is free again.
+                .addProperty("statement_timeout", Long.toString(config.queryTimeout().toMillis()));
+        if (db.password() != null) {
+            options.setPassword(db.password());
+        }
+        switch (db.sslMode()) {
+            case DISABLE -> options.setSslMode(io.vertx.pgclient.SslMode.DISABLE);
+            case ALLOW -> options.setSslMode(io.vertx.pgclient.SslMode.ALLOW).setTrustAll(true);
+            case PREFER -> options.setSslMode(io.vertx.pgclient.SslMode.PREFER).setTrustAll(true);
+            case REQUIRE -> options.setSslMode(io.vertx.pgclient.SslMode.REQUIRE).setTrustAll(true);
+            case VERIFY_CA -> options.setSslMode(io.vertx.pgclient.SslMode.VERIFY_CA)
+                    .setPemTrustOptions(new PemTrustOptions().addCertPath(db.sslRootCert()))
+                    .setHostnameVerificationAlgorithm("");
+            case VERIFY_FULL -> options.setSslMode(io.vertx.pgclient.SslMode.VERIFY_FULL)
+                    .setPemTrustOptions(new PemTrustOptions().addCertPath(db.sslRootCert()))
+                    .setHostnameVerificationAlgorithm("HTTPS");
+        }
+        return options;
+    }
+}

@@ -1,0 +1,148 @@
+package io.pgrepmon.probe;
+
+import io.pgrepmon.config.ConfigValidator;
+import io.pgrepmon.config.DatabaseSettings;
+import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.snapshot.DatabaseReading;
+import io.pgrepmon.snapshot.ProbeReport;
+import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.snapshot.SnapshotAssembler;
+import io.pgrepmon.snapshot.SnapshotHub;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Polls every configured database once per interval, all at once, each under its own deadline, and publishes
+ * one snapshot per tick. A tick is skipped, not queued, if the previous one has not finished, so ticks never
+ * overlap; the deadlines keep that from happening in practice.
+ */
+@ApplicationScoped
+public class Poller {
+
+    static final String JOB = "poll-databases";
+
+    private final MonitorConfig config;
+    private final Vertx vertx;
+    private final SnapshotHub hub;
+    private final Scheduler scheduler;
+    private final SlotsProbe slots = new SlotsProbe();
+    private final PublicationsProbe publications = new PublicationsProbe();
+    private final SubscriptionsProbe subscriptions = new SubscriptionsProbe();
+    private volatile List<DatabaseClient> clients = List.of();
+    private volatile SnapshotAssembler assembler;
+    private final AtomicReference<Instant> lastTickEnd = new AtomicReference<>();
+
+    public Poller(MonitorConfig config, Vertx vertx, SnapshotHub hub, Scheduler scheduler) {
+        this.config = config;
+        this.vertx = vertx;
+        this.hub = hub;
+        this.scheduler = scheduler;
+    }
+
+    /** Validates the whole configuration first: an invalid one stops start-up before anything connects. */
+    void start(@Observes @Priority(10) StartupEvent event) {
+        List<DatabaseSettings> databases = ConfigValidator.validate(config);
+        clients = databases.stream().map(db -> new DatabaseClient(db, config, vertx)).toList();
+        assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval());
+        scheduler.newJob(JOB)
+                .setInterval(config.refreshInterval().toString()) // ISO-8601, e.g. PT5S
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> tick())
+                .schedule();
+        Log.infof("Watching %d database(s) every %d ms: %s", databases.size(), config.refreshInterval().toMillis(),
+                databases.stream().map(db -> db.name() + " (" + db.role().json() + ", " + db.host() + ":" + db.port() + ")").toList());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        scheduler.unscheduleJob(JOB);
+        hub.complete();
+        // Closing is asynchronous; Quarkus closes Vert.x afterwards, which waits for the pools to finish closing.
+        clients.forEach(client -> client.close().subscribe().with(ignored -> { },
+                e -> Log.debugf("closing pool of %s: %s", client.settings().name(), client.settings().redact(e.getMessage()))));
+    }
+
+    /** When the last tick finished, for the liveness check; null before the first. */
+    public Instant lastTickEnd() {
+        return lastTickEnd.get();
+    }
+
+    Uni<Void> tick() {
+        Instant start = Instant.now();
+        long t0 = System.nanoTime();
+        List<Uni<DatabaseReading>> polls = clients.stream().map(this::poll).toList();
+        return Uni.join().all(polls).andCollectFailures()
+                .map(readings -> assembler.assemble(readings, start, (System.nanoTime() - t0) / 1_000_000))
+                .invoke(hub::publish)
+                .invoke(() -> lastTickEnd.set(Instant.now()))
+                .onFailure().invoke(e -> Log.error("tick failed; the previous snapshot stays published", e))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Never fails: an unreachable or slow database becomes a reading with its error. */
+    Uni<DatabaseReading> poll(DatabaseClient client) {
+        DatabaseSettings db = client.settings();
+        Instant polledAt = Instant.now();
+        long t0 = System.nanoTime();
+        Duration deadline = config.queryTimeout();
+        return client.pool().withConnection(connection -> ServerInfoProbe.read(connection)
+                        .flatMap(server -> readProbes(connection, db, server, polledAt, t0)))
+                .ifNoItem().after(deadline).failWith(() -> new TimeoutException(
+                        "no answer within " + deadline.toMillis() + " ms (monitor.query-timeout)"))
+                .onFailure(TimeoutException.class).invoke(client::reset)
+                .onFailure().recoverWithItem(e -> DatabaseReading.unreachable(db, polledAt, millisSince(t0),
+                        db.redact(describe(e))));
+    }
+
+    private Uni<DatabaseReading> readProbes(SqlConnection connection, DatabaseSettings db, ServerInfo server,
+                                            Instant polledAt, long t0) {
+        return Uni.combine().all().unis(
+                        run(slots, connection, db, server),
+                        run(publications, connection, db, server),
+                        run(subscriptions, connection, db, server))
+                .with((s, p, u) -> new DatabaseReading(db, polledAt, millisSince(t0), server, null,
+                        Stream.of(s.report(), p.report(), u.report()).filter(Objects::nonNull).toList(),
+                        s.value(), p.value(), u.value()));
+    }
+
+    private record Run<T>(List<T> value, ProbeReport report) {
+    }
+
+    /** Runs one probe if it applies; its failure is reported and leaves its list empty, the others go on. */
+    private <T> Uni<Run<T>> run(Probe<List<T>> probe, SqlConnection connection, DatabaseSettings db, ServerInfo server) {
+        if (!probe.appliesTo(db.role(), server)) {
+            return Uni.createFrom().item(new Run<>(List.of(), null));
+        }
+        long t0 = System.nanoTime();
+        return probe.read(connection, server)
+                .map(value -> new Run<>(value, new ProbeReport(probe.name(), millisSince(t0), null)))
+                .onFailure().recoverWithItem(e -> new Run<>(List.of(),
+                        new ProbeReport(probe.name(), millisSince(t0), db.redact(describe(e)))));
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static long millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}

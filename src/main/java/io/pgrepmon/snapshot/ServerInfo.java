@@ -1,0 +1,18 @@
+package io.pgrepmon.snapshot;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * What every database reports about itself.
+ *
+ * @param versionNum  {@code server_version_num}, e.g. 160004; probes choose their queries by it
+ * @param inRecovery  a standby: it has no current WAL write position of its own
+ * @param currentLsn  {@code pg_current_wal_lsn()} on a primary, the last replayed position on a standby
+ */
+@RegisterForReflection
+public record ServerInfo(int versionNum, String version, boolean inRecovery, Lsn currentLsn) {
+
+    public int major() {
+        return versionNum / 10000;
+    }
+}

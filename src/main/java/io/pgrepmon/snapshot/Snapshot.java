@@ -1,0 +1,23 @@
+package io.pgrepmon.snapshot;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything known after one tick, immutable. {@code status} is the worst of all databases and pairs,
+ * a database that is down counting as critical.
+ *
+ * @param sequence       increases by one per tick since start
+ * @param intervalMillis the refresh interval, so that a client can tell stale data
+ */
+@RegisterForReflection
+public record Snapshot(long sequence, Instant takenAt, long tookMillis, long intervalMillis, Status status,
+                       Summary summary, List<DatabaseSnapshot> databases, List<PairInfo> pairs) {
+
+    public Snapshot {
+        databases = List.copyOf(databases);
+        pairs = List.copyOf(pairs);
+    }
+}

@@ -1,0 +1,58 @@
+package io.pgrepmon.snapshot;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The single owner of the latest snapshot. Each snapshot is serialized to JSON once, here, and that same text
+ * serves the REST API, every WebSocket client and the replay to clients that connect later.
+ */
+@ApplicationScoped
+public class SnapshotHub {
+
+    /** A snapshot with its JSON, built once. */
+    public record Published(Snapshot snapshot, String json) {
+    }
+
+    private final ObjectMapper mapper;
+    private final AtomicReference<Published> latest = new AtomicReference<>();
+    private final BroadcastProcessor<Published> updates = BroadcastProcessor.create();
+
+    public SnapshotHub(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public void publish(Snapshot snapshot) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(snapshot);
+        } catch (JsonProcessingException e) {
+            // Records of strings, numbers and instants always serialize; if one does not, it is a bug worth failing the tick.
+            throw new IllegalStateException("snapshot " + snapshot.sequence() + " could not be serialized", e);
+        }
+        Published published = new Published(snapshot, json);
+        latest.set(published);
+        updates.onNext(published);
+    }
+
+    /** The latest snapshot, empty until the first tick has finished. */
+    public Optional<Published> latest() {
+        return Optional.ofNullable(latest.get());
+    }
+
+    /** Every snapshot published from now on (not the current one: see {@link #latest()}). */
+    public Multi<Published> updates() {
+        return updates;
+    }
+
+    /** Ends the stream of updates, at shutdown. */
+    public void complete() {
+        updates.onComplete();
+    }
+}

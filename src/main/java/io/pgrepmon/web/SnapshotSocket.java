@@ -1,0 +1,30 @@
+package io.pgrepmon.web;
+
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+
+/** {@code /api/ws}: the latest snapshot on connect, then every new one, as the JSON of {@code /api/snapshot}. */
+@WebSocket(path = "/api/ws")
+public class SnapshotSocket {
+
+    private final SnapshotFanout fanout;
+
+    public SnapshotSocket(SnapshotFanout fanout) {
+        this.fanout = fanout;
+    }
+
+    @OnOpen
+    @NonBlocking
+    public void onOpen(WebSocketConnection connection) {
+        fanout.join(connection);
+    }
+
+    @OnClose
+    @NonBlocking
+    public void onClose(WebSocketConnection connection) {
+        fanout.leave(connection);
+    }
+}

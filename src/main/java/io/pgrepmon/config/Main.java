@@ -15,9 +15,6 @@ import java.util.List;
 @QuarkusMain
 public final class Main {
 
-    private Main() {
-    }
-
     public static void main(String... args) {
         List<String> rest = new ArrayList<>();
         String config = null;

@@ -23,6 +23,12 @@ public record Lsn(long value) implements Comparable<Lsn> {
         if (slash <= 0 || slash == text.length() - 1 || slash > 8 || text.length() - slash - 1 > 8) {
             throw new IllegalArgumentException("not an LSN (expected X/Y with up to 8 hex digits each): '" + text + "'");
         }
+        for (int i = 0; i < text.length(); i++) {
+            // Long.parseLong would accept a sign; an LSN has hex digits only.
+            if (i != slash && Character.digit(text.charAt(i), 16) < 0) {
+                throw new IllegalArgumentException("not an LSN (expected X/Y in hex): '" + text + "'");
+            }
+        }
         try {
             long high = Long.parseLong(text, 0, slash, 16);
             long low = Long.parseLong(text, slash + 1, text.length(), 16);

@@ -1,0 +1,133 @@
+package io.pgrepmon.config;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The configuration rules through the real SmallRye mapping, without starting the application. */
+class ConfigValidatorTest {
+
+    private static Map<String, String> valid() {
+        Map<String, String> p = new HashMap<>();
+        database(p, 0, "source", "source");
+        database(p, 1, "target", "target");
+        return p;
+    }
+
+    private static void database(Map<String, String> p, int i, String name, String role) {
+        String k = "monitor.databases[" + i + "].";
+        p.put(k + "name", name);
+        p.put(k + "host", "db-" + name + ".internal");
+        p.put(k + "user", "monitor");
+        p.put(k + "password", "s3cret-value");
+        p.put(k + "dbname", "app");
+        p.put(k + "role", role);
+    }
+
+    private static MonitorConfig map(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(MonitorConfig.class)
+                // Quarkus's own converter, which gives durations their "5s" form.
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                .build();
+        return config.getConfigMapping(MonitorConfig.class);
+    }
+
+    @Test
+    void validConfigurationGivesDefaultsAndResolvedDatabases() {
+        MonitorConfig config = map(valid());
+        List<DatabaseSettings> databases = ConfigValidator.validate(config);
+        assertThat(config.refreshInterval()).hasSeconds(5);
+        assertThat(config.thresholds().lagBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.thresholds().effectiveLagBytesCritical()).isEqualTo(10 * 1024 * 1024);
+        assertThat(config.thresholds().slotInactive()).hasSeconds(60);
+        assertThat(databases).extracting(DatabaseSettings::name).containsExactly("source", "target");
+        assertThat(databases.get(0).port()).isEqualTo(5432);
+        assertThat(databases.get(0).sslMode()).isEqualTo(SslMode.PREFER);
+        assertThat(databases.get(1).role()).isEqualTo(Role.TARGET);
+        assertThat(databases.get(0).toString()).doesNotContain("s3cret-value");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnceWithItsPropertyName() {
+        Map<String, String> p = valid();
+        p.put("monitor.databases[1].name", "source");
+        p.put("monitor.databases[0].port", "70000");
+        p.put("monitor.refresh-interval", "-5s");
+        p.put("monitor.thresholds.lag-bytes", "-1");
+        p.put("monitor.databases[1].ssl-mode", "verify-full");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("monitor.databases[1].name 'source' is used by another database")
+                .hasMessageContaining("monitor.databases[0].port is 70000")
+                .hasMessageContaining("monitor.refresh-interval is -5s: it must be positive")
+                .hasMessageContaining("monitor.thresholds.lag-bytes is -1")
+                .hasMessageContaining("monitor.databases[1].ssl-root-cert is missing: ssl-mode verify-full")
+                .hasMessageNotContaining("s3cret-value")
+                .satisfies(e -> assertThat(((InvalidConfigException) e).problems()).hasSize(5));
+    }
+
+    @Test
+    void timeoutsMustFitInTheInterval() {
+        Map<String, String> p = valid();
+        p.put("monitor.refresh-interval", "2s");
+        p.put("monitor.query-timeout", "3s");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.query-timeout (3000ms) must be shorter than monitor.refresh-interval (2000ms)");
+    }
+
+    @Test
+    void noDatabasesIsAnError() {
+        assertThatThrownBy(() -> ConfigValidator.validate(map(Map.of())))
+                .hasMessageContaining("monitor.databases is empty");
+    }
+
+    @Test
+    void badNamesAndBlankFieldsAreNamed() {
+        Map<String, String> p = valid();
+        p.put("monitor.databases[0].name", "bad name/with slash");
+        p.put("monitor.databases[1].host", " ");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.databases[0].name 'bad name/with slash' is not valid")
+                .hasMessageContaining("monitor.databases[1].host is empty");
+    }
+
+    @Test
+    void unknownRoleAndMissingHostAreRejectedByTheMappingWithThePropertyName() {
+        Map<String, String> p = valid();
+        p.put("monitor.databases[0].role", "sourse");
+        p.remove("monitor.databases[1].host");
+        assertThatThrownBy(() -> map(p))
+                .hasMessageContaining("monitor.databases[0].role")
+                .hasMessageContaining("sourse")
+                .hasMessageContaining("monitor.databases[1].host");
+    }
+
+    @Test
+    void passwordFileIsReadAndNotCombinableWithPassword(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("pw");
+        Files.writeString(secret, "from-file\n");
+        Map<String, String> p = valid();
+        p.remove("monitor.databases[0].password");
+        p.put("monitor.databases[0].password-file", secret.toString());
+        assertThat(ConfigValidator.validate(map(p)).get(0).password()).isEqualTo("from-file");
+
+        p.put("monitor.databases[1].password-file", dir.resolve("missing").toString());
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.databases[1] sets both password and password-file");
+        p.remove("monitor.databases[1].password");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.databases[1].password-file '" + dir.resolve("missing") + "' cannot be read");
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One command demo, no Docker: a local source and target PostgreSQL with real logical replication, a steady
+# write load, and the monitor on http://localhost:8080. Ctrl-C stops everything this script started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export STATE_DIR=${STATE_DIR:-/tmp/pgrepmon-demo}
+export MONITOR_PASSWORD=${MONITOR_PASSWORD:-monitor-demo-pw}
+RATE=${RATE:-200}
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo; echo "Stopping the demo..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  scripts/setup-test-replication.sh --stop
+}
+trap cleanup INT TERM EXIT
+
+scripts/setup-test-replication.sh
+
+if [[ ! -f target/quarkus-app/quarkus-run.jar ]]; then
+  echo "Building the monitor (first run only)..."
+  ./mvnw -q -B package -DskipTests
+fi
+
+echo "Write load: $RATE rows/s on the source (scripts/test-replication.sh prints the lag as it moves)"
+scripts/test-replication.sh "$RATE" 0 > "$STATE_DIR/load.log" 2>&1 &
+pids+=($!)
+
+echo "Monitor: http://localhost:8080  (REST: /api/snapshot, WebSocket: /api/ws)  Ctrl-C to stop"
+java -jar target/quarkus-app/quarkus-run.jar --config "$STATE_DIR/config.yaml" &
+pids+=($!)
+wait "${pids[-1]}"

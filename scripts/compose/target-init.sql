@@ -1,0 +1,6 @@
+CREATE TABLE orders (id bigserial PRIMARY KEY, customer text NOT NULL, amount numeric(12,2) NOT NULL,
+                     note text, created_at timestamptz NOT NULL DEFAULT now());
+CREATE ROLE monitor LOGIN PASSWORD 'monitor-demo-pw' CONNECTION LIMIT 3 IN ROLE pg_monitor;
+CREATE SUBSCRIPTION sub_orders
+  CONNECTION 'host=source port=5432 dbname=app user=postgres password=source-demo-pw'
+  PUBLICATION pub_orders;

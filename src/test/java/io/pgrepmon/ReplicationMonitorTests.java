@@ -93,6 +93,11 @@ class ReplicationMonitorTests {
         assertThat(sub.get("receivedLsn").asText()).matches("[0-9A-F]+/[0-9A-F]+");
         assertThat(sub.get("lastMsgReceiptTime").isNull()).isFalse();
 
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'monitored-databases' }.data.source", equalTo("healthy"))
+                .body("checks.find { it.name == 'monitored-databases' }.data.target", equalTo("healthy"));
+
         JsonNode p = pair(snapshot, SUBSCRIPTION);
         assertThat(p.get("sourceDatabase").asText()).isEqualTo("source");
         assertThat(p.get("targetDatabase").asText()).isEqualTo("target");
@@ -175,8 +180,9 @@ class ReplicationMonitorTests {
             assertThat(Instant.parse(source.get("polledAt").asText())).isAfter(sourcePolled.plusMillis(INTERVAL_MILLIS));
             assertThat(later.get("tookMillis").asLong()).isLessThan(INTERVAL_MILLIS);
 
-            // Readiness is about the monitor, not the databases it watches.
-            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+            // Readiness is about the monitor, not the databases it watches; the database's state is data.
+            given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                    .body("checks.find { it.name == 'monitored-databases' }.data.target", equalTo("down"));
         } finally {
             pair.target().startServer();
         }

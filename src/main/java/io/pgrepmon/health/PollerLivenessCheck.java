@@ -18,7 +18,6 @@ public class PollerLivenessCheck implements HealthCheck {
 
     private final Poller poller;
     private final MonitorConfig config;
-    private final Instant started = Instant.now();
 
     public PollerLivenessCheck(Poller poller, MonitorConfig config) {
         this.poller = poller;
@@ -29,7 +28,7 @@ public class PollerLivenessCheck implements HealthCheck {
     public HealthCheckResponse call() {
         Duration allowed = config.refreshInterval().multipliedBy(3).plus(config.queryTimeout());
         Instant last = poller.lastTickEnd();
-        Instant reference = last == null ? started : last;
+        Instant reference = last != null ? last : poller.startedAt() != null ? poller.startedAt() : Instant.now();
         Duration since = Duration.between(reference, Instant.now());
         return HealthCheckResponse.named("poller")
                 .status(since.compareTo(allowed) <= 0)

@@ -48,6 +48,7 @@ public class Poller {
     private volatile List<DatabaseClient> clients = List.of();
     private volatile SnapshotAssembler assembler;
     private final AtomicReference<Instant> lastTickEnd = new AtomicReference<>();
+    private volatile Instant startedAt;
 
     public Poller(MonitorConfig config, Vertx vertx, SnapshotHub hub, Scheduler scheduler) {
         this.config = config;
@@ -59,6 +60,7 @@ public class Poller {
     /** Validates the whole configuration first: an invalid one stops start-up before anything connects. */
     void start(@Observes @Priority(10) StartupEvent event) {
         List<DatabaseSettings> databases = ConfigValidator.validate(config);
+        startedAt = Instant.now();
         clients = databases.stream().map(db -> new DatabaseClient(db, config, vertx)).toList();
         assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval());
         scheduler.newJob(JOB)
@@ -76,6 +78,11 @@ public class Poller {
         // Closing is asynchronous; Quarkus closes Vert.x afterwards, which waits for the pools to finish closing.
         clients.forEach(client -> client.close().subscribe().with(ignored -> { },
                 e -> Log.debugf("closing pool of %s: %s", client.settings().name(), client.settings().redact(e.getMessage()))));
+    }
+
+    /** When polling was scheduled; null before start-up completes. */
+    public Instant startedAt() {
+        return startedAt;
     }
 
     /** When the last tick finished, for the liveness check; null before the first. */

@@ -26,6 +26,12 @@ public record Health(Status status, List<String> reasons) {
             return this;
         }
 
+        /** Adds another component's findings, e.g. a slot's to its pair. */
+        public Builder addAll(Health other) {
+            other.reasons().forEach(reason -> add(other.status(), reason));
+            return this;
+        }
+
         public Health build() {
             return reasons.isEmpty() ? HEALTHY : new Health(status, reasons);
         }

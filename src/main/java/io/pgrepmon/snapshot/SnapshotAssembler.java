@@ -148,7 +148,7 @@ public final class SnapshotAssembler {
                 } else {
                     SlotInfo slot = source.slots().stream().filter(s -> s.name().equals(d.link().slotName())).findFirst().orElseThrow();
                     lag = slot.lagBytes();
-                    slot.health().reasons().forEach(r -> d.health().add(slot.health().status(), r));
+                    d.health().addAll(slot.health());
                 }
             }
             String name = nameUse.get(d.subscription()) > 1 ? d.target() + "." + d.subscription() : d.subscription();
@@ -163,8 +163,7 @@ public final class SnapshotAssembler {
     private Draft linkSubscription(String target, SubscriptionInfo sub, List<DatabaseSnapshot> databases,
                                    Map<String, DatabaseSnapshot> byName) {
         String key = target + '\u0000' + sub.name();
-        Health.Builder health = new Health.Builder();
-        sub.health().reasons().forEach(r -> health.add(sub.health().status(), r));
+        Health.Builder health = new Health.Builder().addAll(sub.health());
         List<String> holders = databases.stream()
                 .filter(db -> db.role() == Role.SOURCE && db.reachable())
                 .filter(db -> db.slots().stream().anyMatch(s -> s.name().equals(sub.slotName())))

@@ -44,8 +44,9 @@ public final class ConfigValidator {
             problems.add("monitor.refresh-interval is " + interval.toSeconds() + "s: it must be positive, e.g. 5s");
             return;
         }
-        if (interval.compareTo(Duration.ofMillis(500)) < 0) {
-            problems.add("monitor.refresh-interval is " + interval.toMillis() + "ms: use at least 500ms to spare the databases");
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("monitor.refresh-interval is " + interval.toMillis() + "ms: use at least 1s (the scheduler's resolution,"
+                    + " and enough to spare the databases)");
         }
         positiveAndBelowInterval("monitor.connect-timeout", config.connectTimeout(), interval, problems);
         positiveAndBelowInterval("monitor.query-timeout", config.queryTimeout(), interval, problems);

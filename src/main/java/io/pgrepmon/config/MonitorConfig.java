@@ -16,7 +16,7 @@ import java.util.Optional;
 public interface MonitorConfig {
 
     /**
-     * How often every database is polled. Also the period of the WebSocket push.
+     * How often every database is polled (at least 1s). Also the period of the WebSocket push.
      */
     @WithDefault("5s")
     Duration refreshInterval();
@@ -29,7 +29,8 @@ public interface MonitorConfig {
 
     /**
      * Deadline for one database's whole poll (connect plus every query); it is also sent to the server as
-     * {@code statement_timeout}. Must be shorter than the interval so ticks never overlap.
+     * {@code statement_timeout}. Must be shorter than the interval: a tick lasts as long as its slowest database,
+     * and a tick still running when the next is due makes that one skip. Leave a margin (the default 4s of 5s).
      */
     @WithDefault("4s")
     Duration queryTimeout();

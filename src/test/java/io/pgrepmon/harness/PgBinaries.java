@@ -19,7 +19,8 @@ import java.util.zip.ZipFile;
 
 /**
  * Finds PostgreSQL server binaries for a major version: {@code -Dpg.bin.<major>=DIR} if given, Debian's
- * {@code /usr/lib/postgresql/<major>/bin} when installed, else the io.zonky binary jar that the build copied
+ * {@code /usr/lib/postgresql/<major>/bin} when installed (unless {@code -Dpg.binaries=zonky}), else the io.zonky
+ * binary jar that the build copied
  * to {@code target/pg-binaries}, unpacked once under the system temp directory (readable by the postgres user,
  * which the clone's own directory may not be).
  */
@@ -34,7 +35,8 @@ public final class PgBinaries {
             return Path.of(explicit);
         }
         Path debian = Path.of("/usr/lib/postgresql/" + major + "/bin");
-        if (Files.isExecutable(debian.resolve("postgres")) && Files.isExecutable(debian.resolve("initdb"))) {
+        boolean zonkyOnly = "zonky".equals(System.getProperty("pg.binaries"));
+        if (!zonkyOnly && Files.isExecutable(debian.resolve("postgres")) && Files.isExecutable(debian.resolve("initdb"))) {
             return debian;
         }
         return unpackZonky(major);

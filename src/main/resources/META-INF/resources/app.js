@@ -95,7 +95,7 @@
   function connect() {
     const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
     ws.onopen = () => { backoff = 500; setConnection('live'); };
-    ws.onmessage = (e) => { latest = JSON.parse(e.data); receivedAt = Date.now(); render(); };
+    ws.onmessage = (e) => { latest = JSON.parse(e.data); receivedAt = Date.now(); setConnection('live'); render(); };
     ws.onclose = () => {
       setConnection(`reconnecting in ${Math.round(backoff / 1000)} s…`, true);
       setTimeout(connect, backoff);

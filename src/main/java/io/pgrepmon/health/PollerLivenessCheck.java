@@ -2,6 +2,7 @@ package io.pgrepmon.health;
 
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.probe.Poller;
+import io.pgrepmon.snapshot.SnapshotHub;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
@@ -10,29 +11,33 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Live while ticks keep completing. Monitored databases being down does not matter here (each tick still
- * completes, reporting them); a poller that has stopped ticking does, and a restart is the cure.
+ * Live while ticks keep completing, i.e. while new snapshots keep being published. Monitored databases being
+ * down does not matter here (each tick still completes, reporting them); a poller that has stopped ticking
+ * does, and a restart is the cure.
  */
 @Liveness
 public class PollerLivenessCheck implements HealthCheck {
 
     private final Poller poller;
+    private final SnapshotHub hub;
     private final MonitorConfig config;
 
-    public PollerLivenessCheck(Poller poller, MonitorConfig config) {
+    public PollerLivenessCheck(Poller poller, SnapshotHub hub, MonitorConfig config) {
         this.poller = poller;
+        this.hub = hub;
         this.config = config;
     }
 
     @Override
     public HealthCheckResponse call() {
         Duration allowed = config.refreshInterval().multipliedBy(3).plus(config.queryTimeout());
-        Instant last = poller.lastTickEnd();
-        Instant reference = last != null ? last : poller.startedAt() != null ? poller.startedAt() : Instant.now();
-        Duration since = Duration.between(reference, Instant.now());
+        Instant lastTickEnd = hub.latest()
+                .map(p -> p.snapshot().takenAt().plusMillis(p.snapshot().tookMillis()))
+                .orElse(null);
+        Instant reference = lastTickEnd != null ? lastTickEnd : poller.startedAt() != null ? poller.startedAt() : Instant.now();
         return HealthCheckResponse.named("poller")
-                .status(since.compareTo(allowed) <= 0)
-                .withData("lastTickEnd", last == null ? "none yet" : last.toString())
+                .status(Duration.between(reference, Instant.now()).compareTo(allowed) <= 0)
+                .withData("lastTickEnd", lastTickEnd == null ? "none yet" : lastTickEnd.toString())
                 .withData("allowedMillis", allowed.toMillis())
                 .build();
     }

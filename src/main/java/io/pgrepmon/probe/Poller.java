@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -47,7 +46,6 @@ public class Poller {
     private final SubscriptionsProbe subscriptions = new SubscriptionsProbe();
     private volatile List<DatabaseClient> clients = List.of();
     private volatile SnapshotAssembler assembler;
-    private final AtomicReference<Instant> lastTickEnd = new AtomicReference<>();
     private volatile Instant startedAt;
 
     public Poller(MonitorConfig config, Vertx vertx, SnapshotHub hub, Scheduler scheduler) {
@@ -85,11 +83,6 @@ public class Poller {
         return startedAt;
     }
 
-    /** When the last tick finished, for the liveness check; null before the first. */
-    public Instant lastTickEnd() {
-        return lastTickEnd.get();
-    }
-
     Uni<Void> tick() {
         Instant start = Instant.now();
         long t0 = System.nanoTime();
@@ -97,7 +90,6 @@ public class Poller {
         return Uni.join().all(polls).andCollectFailures()
                 .map(readings -> assembler.assemble(readings, start, (System.nanoTime() - t0) / 1_000_000))
                 .invoke(hub::publish)
-                .invoke(() -> lastTickEnd.set(Instant.now()))
                 .onFailure().invoke(e -> Log.error("tick failed; the previous snapshot stays published", e))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();

@@ -61,8 +61,8 @@ public final class SnapshotAssembler {
         var settings = reading.database();
         String name = settings.name();
         if (!reading.reachable()) {
-            lastFailure.put(name, new Failure(reading.error(), reading.polledAt()));
-            Failure failure = lastFailure.get(name);
+            Failure failure = new Failure(reading.error(), reading.polledAt());
+            lastFailure.put(name, failure);
             return new DatabaseSnapshot(name, settings.role(), settings.host(), settings.port(), settings.dbname(), false,
                     new Health(Status.DOWN, List.of("unreachable: " + reading.error())), null, reading.polledAt(),
                     reading.millis(), reading.error(), lastSuccess.get(name), failure.error(), failure.at(),

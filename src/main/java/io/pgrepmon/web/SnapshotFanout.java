@@ -51,10 +51,6 @@ public class SnapshotFanout {
         clients.remove(connection.id());
     }
 
-    int clientCount() {
-        return clients.size();
-    }
-
     private void broadcast(Published published) {
         clients.values().forEach(client -> client.offer(published));
     }

@@ -24,18 +24,66 @@ public final class ConfigValidator {
     }
 
     /**
-     * @return the databases with their passwords resolved
+     * @return the databases with their passwords resolved, and the explicit pairs
      * @throws InvalidConfigException listing every problem found, each naming its property and the fix
      */
-    public static List<DatabaseSettings> validate(MonitorConfig config) {
+    public static MonitorSettings validate(MonitorConfig config) {
         List<String> problems = new ArrayList<>();
         checkDurations(config, problems);
         checkThresholds(config.thresholds(), problems);
         List<DatabaseSettings> databases = checkDatabases(config.databases(), problems);
+        checkSources(databases, problems);
+        List<PairSettings> pairs = checkPairs(config.pairs().orElse(List.of()), databases, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return databases;
+        return new MonitorSettings(databases, pairs);
+    }
+
+    private static void checkSources(List<DatabaseSettings> databases, List<String> problems) {
+        for (int i = 0; i < databases.size(); i++) {
+            DatabaseSettings db = databases.get(i);
+            if (db.source() == null) {
+                continue;
+            }
+            String key = "monitor.databases[" + i + "].source";
+            if (db.role() != Role.TARGET) {
+                problems.add(key + " is set on a source database: only a target names the source it subscribes to; remove it");
+            } else {
+                checkReference(key, db.source(), Role.SOURCE, databases, problems);
+            }
+        }
+    }
+
+    private static List<PairSettings> checkPairs(List<MonitorConfig.Pair> pairs, List<DatabaseSettings> databases,
+                                                 List<String> problems) {
+        List<PairSettings> settings = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            MonitorConfig.Pair pair = pairs.get(i);
+            String key = "monitor.pairs[" + i + "]";
+            checkReference(key + ".target", pair.target(), Role.TARGET, databases, problems);
+            checkReference(key + ".source", pair.source(), Role.SOURCE, databases, problems);
+            requireText(key + ".subscription", pair.subscription(), problems);
+            if (!seen.add(pair.target() + '\u0000' + pair.subscription())) {
+                problems.add(key + " links subscription '" + pair.subscription() + "' of '" + pair.target()
+                        + "' a second time: keep one entry per subscription");
+            }
+            settings.add(new PairSettings(pair.target(), pair.subscription(), pair.source(), pair.slot().orElse(null)));
+        }
+        return settings;
+    }
+
+    private static void checkReference(String key, String name, Role role, List<DatabaseSettings> databases,
+                                       List<String> problems) {
+        var match = databases.stream().filter(db -> db.name().equals(name)).findFirst();
+        if (match.isEmpty()) {
+            problems.add(key + " '" + name + "' is not the name of any database in monitor.databases: use one of "
+                    + databases.stream().filter(db -> db.role() == role).map(DatabaseSettings::name).toList());
+        } else if (match.get().role() != role) {
+            problems.add(key + " '" + name + "' is a " + match.get().role().json() + " database: it must name a "
+                    + role.json() + " database");
+        }
     }
 
     private static void checkDurations(MonitorConfig config, List<String> problems) {
@@ -75,8 +123,19 @@ public final class ConfigValidator {
                         + thresholds.lagBytes() + "): the Critical threshold must be at least the Warning one");
             }
         });
-        if (thresholds.slotInactive().isNegative()) {
-            problems.add("monitor.thresholds.slot-inactive is negative: use a duration such as 60s");
+        notNegative("monitor.thresholds.slot-inactive", thresholds.slotInactive(), "60s", problems);
+        notNegative("monitor.thresholds.walsender-stalled", thresholds.walsenderStalled(), "60s", problems);
+        notNegative("monitor.thresholds.table-sync-stuck", thresholds.tableSyncStuck(), "10m", problems);
+        notNegative("monitor.thresholds.error-recent", thresholds.errorRecent(), "10m", problems);
+        if (thresholds.safeWalSize() < 0) {
+            problems.add("monitor.thresholds.safe-wal-size is " + thresholds.safeWalSize() + ": it must be 0 or more bytes"
+                    + " (0 turns the headroom warning off)");
+        }
+    }
+
+    private static void notNegative(String key, Duration value, String example, List<String> problems) {
+        if (value.isNegative()) {
+            problems.add(key + " is negative: use a duration such as " + example);
         }
     }
 
@@ -111,7 +170,7 @@ public final class ConfigValidator {
                 }
             }
             settings.add(new DatabaseSettings(db.name(), db.host(), db.port(), db.user(), password, db.dbname(), db.role(),
-                    db.sslMode(), db.sslRootCert().orElse(null)));
+                    db.sslMode(), db.sslRootCert().orElse(null), db.source().orElse(null)));
         }
         return List.copyOf(settings);
     }

@@ -5,12 +5,13 @@ package io.pgrepmon.config;
  * no log line or exception message built from this can carry it.
  */
 public record DatabaseSettings(String name, String host, int port, String user, String password, String dbname,
-                               Role role, SslMode sslMode, String sslRootCert) {
+                               Role role, SslMode sslMode, String sslRootCert,
+                               String source) {
 
     @Override
     public String toString() {
         return "DatabaseSettings[name=" + name + ", host=" + host + ", port=" + port + ", user=" + user + ", dbname=" + dbname
-                + ", role=" + role + ", sslMode=" + sslMode + "]";
+                + ", role=" + role + ", sslMode=" + sslMode + (source == null ? "" : ", source=" + source) + "]";
     }
 
     /** Replaces every occurrence of this database's password in a text that may have come from a driver. */

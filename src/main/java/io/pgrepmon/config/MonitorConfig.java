@@ -45,6 +45,36 @@ public interface MonitorConfig {
      */
     List<Database> databases();
 
+    /**
+     * Explicit links from a target's subscription to the source slot it consumes, for when slot names alone are
+     * ambiguous (the same slot name on several sources). Subscriptions not listed are linked by slot name.
+     */
+    Optional<List<Pair>> pairs();
+
+    /** One explicit subscription-to-slot link. */
+    interface Pair {
+
+        /**
+         * Name of the target database (as in {@code monitor.databases}) that owns the subscription.
+         */
+        String target();
+
+        /**
+         * The subscription's name on that target.
+         */
+        String subscription();
+
+        /**
+         * Name of the source database (as in {@code monitor.databases}) holding the slot.
+         */
+        String source();
+
+        /**
+         * The slot's name on the source; the subscription's own {@code subslotname} when not set.
+         */
+        Optional<String> slot();
+    }
+
     /** Health thresholds; a value above a threshold makes the component Warning or Critical. */
     interface Thresholds {
 
@@ -64,6 +94,35 @@ public interface MonitorConfig {
          */
         @WithDefault("60s")
         Duration slotInactive();
+
+        /**
+         * A slot whose {@code safe_wal_size} (bytes that may still be written before it loses WAL, PostgreSQL 13+
+         * with {@code max_slot_wal_keep_size} set) is below this is Warning. 1 GiB by default.
+         */
+        @WithDefault("1073741824")
+        long safeWalSize();
+
+        /**
+         * A walsender with changes to send whose subscriber has not confirmed any progress for this long is
+         * stalled (Critical). An idle walsender with nothing to send is never stalled.
+         */
+        @WithDefault("60s")
+        Duration walsenderStalled();
+
+        /**
+         * A table not yet ready on a subscriber whose sync state and copy progress have not moved for this long is
+         * stuck (Critical). A long copy that keeps moving is not stuck.
+         */
+        @WithDefault("10m")
+        Duration tableSyncStuck();
+
+        /**
+         * How long a new apply or sync error, or a new conflict (PostgreSQL 18), keeps its subscription Critical.
+         * Errors are counted from when the monitor started (or from the server's {@code stats_reset}), so an
+         * error from before the monitor started never shows as new.
+         */
+        @WithDefault("10m")
+        Duration errorRecent();
 
         /** The Critical lag threshold, explicit or derived. */
         default long effectiveLagBytesCritical() {
@@ -121,6 +180,12 @@ public interface MonitorConfig {
          */
         @WithDefault("prefer")
         SslMode sslMode();
+
+        /**
+         * For a target: the name of the source database (as in {@code monitor.databases}) its subscriptions read
+         * from. Slots are then looked up on that source only. Leave out to search every source by slot name.
+         */
+        Optional<String> source();
 
         /**
          * PEM file of trusted CA certificates, needed by verify-ca and verify-full (for Amazon RDS, the global bundle).

@@ -3,6 +3,7 @@ package io.pgrepmon.probe;
 import io.pgrepmon.config.ConfigValidator;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.snapshot.DatabaseReading;
 import io.pgrepmon.snapshot.ProbeReport;
 import io.pgrepmon.snapshot.ServerInfo;
@@ -15,6 +16,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,8 +44,13 @@ public class Poller {
     private final SnapshotHub hub;
     private final Scheduler scheduler;
     private final SlotsProbe slots = new SlotsProbe();
+    private final SlotStatsProbe slotStats = new SlotStatsProbe();
+    private final WalSendersProbe walSenders = new WalSendersProbe();
     private final PublicationsProbe publications = new PublicationsProbe();
+    private final TablesProbe tables = new TablesProbe();
     private final SubscriptionsProbe subscriptions = new SubscriptionsProbe();
+    private final SubscriptionTablesProbe subscriptionTables = new SubscriptionTablesProbe();
+    private final SubscriptionStatsProbe subscriptionStats = new SubscriptionStatsProbe();
     private volatile List<DatabaseClient> clients = List.of();
     private volatile SnapshotAssembler assembler;
     private volatile Instant startedAt;
@@ -57,10 +64,11 @@ public class Poller {
 
     /** Validates the whole configuration first: an invalid one stops start-up before anything connects. */
     void start(@Observes @Priority(10) StartupEvent event) {
-        List<DatabaseSettings> databases = ConfigValidator.validate(config);
+        MonitorSettings settings = ConfigValidator.validate(config);
+        List<DatabaseSettings> databases = settings.databases();
         startedAt = Instant.now();
         clients = databases.stream().map(db -> new DatabaseClient(db, config, vertx)).toList();
-        assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval());
+        assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval(), settings.pairs(), startedAt);
         scheduler.newJob(JOB)
                 .setInterval(config.refreshInterval().toString()) // ISO-8601, e.g. PT5S
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
@@ -112,20 +120,26 @@ public class Poller {
 
     private Uni<DatabaseReading> readProbes(SqlConnection connection, DatabaseSettings db, ServerInfo server,
                                             Instant polledAt, long t0) {
+        // The queries are pipelined on the one connection: each probe runs and fails on its own.
         return Uni.combine().all().unis(
                         run(slots, connection, db, server),
+                        run(slotStats, connection, db, server),
+                        run(walSenders, connection, db, server),
                         run(publications, connection, db, server),
-                        run(subscriptions, connection, db, server))
-                .with((s, p, u) -> new DatabaseReading(db, polledAt, millisSince(t0), server, null,
-                        Stream.of(s.report(), p.report(), u.report()).filter(Objects::nonNull).toList(),
-                        s.value(), p.value(), u.value()));
+                        run(tables, connection, db, server),
+                        run(subscriptions, connection, db, server),
+                        run(subscriptionTables, connection, db, server),
+                        run(subscriptionStats, connection, db, server))
+                .with((sl, ss, ws, pu, ta, su, st, sx) -> new DatabaseReading(db, polledAt, millisSince(t0), server, null,
+                        Stream.of(sl, ss, ws, pu, ta, su, st, sx).map(Run::report).filter(Objects::nonNull).toList(),
+                        sl.value(), ss.value(), ws.value(), pu.value(), ta.value(), su.value(), st.value(), sx.value()));
     }
 
     private record Run<T>(List<T> value, ProbeReport report) {
     }
 
     /** Runs one probe if it applies; its failure is reported and leaves its list empty, the others go on. */
-    private <T> Uni<Run<T>> run(Probe<List<T>> probe, SqlConnection connection, DatabaseSettings db, ServerInfo server) {
+    private <T> Uni<Run<T>> run(Probe<T> probe, SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         if (!probe.appliesTo(db.role(), server)) {
             return Uni.createFrom().item(new Run<>(List.of(), null));
         }
@@ -133,7 +147,16 @@ public class Poller {
         return probe.read(connection, server)
                 .map(value -> new Run<>(value, new ProbeReport(probe.name(), millisSince(t0), null)))
                 .onFailure().recoverWithItem(e -> new Run<>(List.of(),
-                        new ProbeReport(probe.name(), millisSince(t0), db.redact(describe(e)))));
+                        new ProbeReport(probe.name(), millisSince(t0), db.redact(describeProbeFailure(e)))));
+    }
+
+    /** A missing privilege is said as such, with the grant that fixes it, instead of a bare SQL error. */
+    static String describeProbeFailure(Throwable e) {
+        if (e instanceof PgException pg && "42501".equals(pg.getSqlState())) {
+            return "missing privilege: " + describe(e)
+                    + " (grant pg_monitor to the monitor's role, or SELECT on the object named)";
+        }
+        return describe(e);
     }
 
     static String describe(Throwable e) {

@@ -7,15 +7,15 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** Publications of a source from {@code pg_publication}, with how many tables each publishes. */
-public final class PublicationsProbe implements Probe<List<PublicationInfo>> {
+/** Publications of a source from {@code pg_publication}, with the tables each publishes. */
+public final class PublicationsProbe implements Probe<PublicationInfo> {
 
-    private static final String SQL = """
+    static final String SQL = """
             SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate,
-                   (SELECT count(*) FROM pg_publication_tables t WHERE t.pubname = p.pubname) AS table_count
+                   ARRAY(SELECT t.schemaname || '.' || t.tablename FROM pg_publication_tables t
+                         WHERE t.pubname = p.pubname ORDER BY 1)::text[] AS tables
             FROM pg_publication p
             ORDER BY p.pubname
             """;
@@ -32,16 +32,13 @@ public final class PublicationsProbe implements Probe<List<PublicationInfo>> {
 
     @Override
     public Uni<List<PublicationInfo>> read(SqlConnection connection, ServerInfo server) {
-        return connection.query(SQL).execute().map(rows -> {
-            List<PublicationInfo> publications = new ArrayList<>();
-            rows.forEach(row -> publications.add(from(row)));
-            return publications;
-        });
+        return Probe.rows(connection, SQL, PublicationsProbe::from);
     }
 
     static PublicationInfo from(Row row) {
+        List<String> tables = List.of(row.getArrayOfStrings("tables"));
         return new PublicationInfo(row.getString("pubname"), row.getBoolean("puballtables"), row.getBoolean("pubinsert"),
                 row.getBoolean("pubupdate"), row.getBoolean("pubdelete"), row.getBoolean("pubtruncate"),
-                row.getLong("table_count"));
+                tables.size(), tables);
     }
 }

@@ -8,22 +8,27 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Logical slots of a source from {@code pg_replication_slots}, with bytes behind and WAL retained. */
-public final class SlotsProbe implements Probe<List<SlotInfo>> {
+import static io.pgrepmon.probe.Probe.since;
+
+/**
+ * Logical slots of the connected database from {@code pg_replication_slots}, with bytes behind and WAL retained.
+ * A slot belongs to one database, so only the connected database's slots are listed.
+ */
+public final class SlotsProbe implements Probe<SlotInfo> {
 
     // The current position is read in the same statement as the slots so that lag is computed from one instant.
     private static final String SQL = """
-            SELECT slot_name, plugin, database, active, active_pid,
+            SELECT slot_name, plugin, database, temporary, active, active_pid,
                    restart_lsn::text AS restart_lsn, confirmed_flush_lsn::text AS confirmed_flush_lsn,
                    (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()
                          ELSE pg_current_wal_lsn() END)::text AS current_lsn,
-                   %s AS wal_status, %s AS safe_wal_size, %s AS inactive_since
+                   wal_status, safe_wal_size,
+                   %s AS two_phase, %s AS conflicting,
+                   %s AS inactive_since, %s AS invalidation_reason, %s AS failover, %s AS synced
             FROM pg_replication_slots
-            WHERE slot_type = 'logical'
+            WHERE slot_type = 'logical' AND database = current_database()
             ORDER BY slot_name
             """;
 
@@ -37,33 +42,30 @@ public final class SlotsProbe implements Probe<List<SlotInfo>> {
         return role == Role.SOURCE;
     }
 
-    static String sql(int versionNum) {
-        boolean v13 = versionNum >= 130000;
-        boolean v17 = versionNum >= 170000;
+    static String sql(ServerInfo server) {
         return SQL.formatted(
-                v13 ? "wal_status" : "NULL::text",
-                v13 ? "safe_wal_size" : "NULL::bigint",
-                v17 ? "inactive_since" : "NULL::timestamptz");
+                since(server, 140000, "two_phase", "boolean"),
+                since(server, 160000, "conflicting", "boolean"),
+                since(server, 170000, "inactive_since", "timestamptz"),
+                since(server, 170000, "invalidation_reason", "text"),
+                since(server, 170000, "failover", "boolean"),
+                since(server, 170000, "synced", "boolean"));
     }
 
     @Override
     public Uni<List<SlotInfo>> read(SqlConnection connection, ServerInfo server) {
-        return connection.query(sql(server.versionNum())).execute().map(rows -> {
-            List<SlotInfo> slots = new ArrayList<>();
-            rows.forEach(row -> slots.add(from(row)));
-            return slots;
-        });
+        return Probe.rows(connection, sql(server), SlotsProbe::from);
     }
 
     static SlotInfo from(Row row) {
         Lsn current = Lsn.parse(row.getString("current_lsn"));
         Lsn restart = Lsn.parse(row.getString("restart_lsn"));
         Lsn confirmed = Lsn.parse(row.getString("confirmed_flush_lsn"));
-        OffsetDateTime inactiveSince = row.getOffsetDateTime("inactive_since");
         return new SlotInfo(row.getString("slot_name"), row.getString("plugin"), row.getString("database"),
-                row.getBoolean("active"), row.getInteger("active_pid"), restart, confirmed,
+                row.getBoolean("temporary"), row.getBoolean("active"), row.getInteger("active_pid"), restart, confirmed,
                 Lsn.bytesBetween(current, confirmed), Lsn.bytesBetween(current, restart),
-                row.getString("wal_status"), row.getLong("safe_wal_size"),
-                inactiveSince == null ? null : inactiveSince.toInstant(), null);
+                row.getString("wal_status"), row.getLong("safe_wal_size"), row.getBoolean("two_phase"),
+                row.getBoolean("conflicting"), Probe.instant(row, "inactive_since"), row.getString("invalidation_reason"),
+                row.getBoolean("failover"), row.getBoolean("synced"), null, null);
     }
 }

@@ -8,22 +8,28 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
+
+import static io.pgrepmon.probe.Probe.since;
 
 /**
  * Subscriptions of the connected database from {@code pg_subscription}, each with its apply worker from
  * {@code pg_stat_subscription}. The LEFT JOIN keeps disabled subscriptions, which have no worker row.
  * {@code subconninfo} is never selected: it may hold the publisher's password.
  */
-public final class SubscriptionsProbe implements Probe<List<SubscriptionInfo>> {
+public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
 
+    // Ages are computed with the subscriber's own clock; the send time is the publisher's, so its age includes skew.
     private static final String SQL = """
             SELECT s.subname, s.subenabled, s.subslotname, s.subpublications::text[] AS publications,
                    w.pid, w.received_lsn::text AS received_lsn, w.latest_end_lsn::text AS latest_end_lsn,
-                   w.last_msg_send_time, w.last_msg_receipt_time, w.latest_end_time
+                   w.last_msg_send_time, w.last_msg_receipt_time, w.latest_end_time,
+                   (extract(epoch FROM now() - w.last_msg_send_time) * 1000)::bigint AS send_age_ms,
+                   (extract(epoch FROM now() - w.last_msg_receipt_time) * 1000)::bigint AS receipt_age_ms,
+                   %s AS streaming, %s AS two_phase, %s AS disable_on_error,
+                   (SELECT count(*) FROM pg_stat_subscription x WHERE x.subid = s.oid AND x.relid IS NOT NULL)::int
+                       AS sync_workers,
+                   %s AS parallel_workers
             FROM pg_subscription s
             LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND %s
             WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -40,38 +46,39 @@ public final class SubscriptionsProbe implements Probe<List<SubscriptionInfo>> {
         return role == Role.TARGET;
     }
 
-    /** The apply worker's row: table-sync workers have a relid; 16 adds parallel apply workers (leader_pid set). */
-    static String sql(int versionNum) {
-        String applyWorker;
-        if (versionNum >= 170000) {
-            applyWorker = "w.worker_type = 'apply'";
-        } else if (versionNum >= 160000) {
-            applyWorker = "w.relid IS NULL AND w.leader_pid IS NULL";
-        } else {
-            applyWorker = "w.relid IS NULL";
-        }
-        return SQL.formatted(applyWorker);
+    /**
+     * The apply worker's row: table-sync workers have a relid; 16 adds parallel apply workers (leader_pid set);
+     * 17 names the kind. {@code substream} is a boolean on 14 and 15, a "char" (f, t, p) from 16.
+     */
+    static String sql(ServerInfo server) {
+        int v = server.versionNum();
+        String applyWorker = v >= 170000 ? "w.worker_type = 'apply'"
+                : v >= 160000 ? "w.relid IS NULL AND w.leader_pid IS NULL"
+                : "w.relid IS NULL";
+        String streaming = v >= 160000
+                ? "CASE s.substream WHEN 'f' THEN 'off' WHEN 't' THEN 'on' WHEN 'p' THEN 'parallel' END"
+                : v >= 140000 ? "CASE WHEN s.substream THEN 'on' ELSE 'off' END" : "NULL::text";
+        return SQL.formatted(streaming,
+                since(server, 150000, "s.subtwophasestate::text", "text"),
+                since(server, 150000, "s.subdisableonerr", "boolean"),
+                since(server, 160000,
+                        "(SELECT count(*) FROM pg_stat_subscription x WHERE x.subid = s.oid AND x.leader_pid IS NOT NULL)::int",
+                        "int"),
+                applyWorker);
     }
 
     @Override
     public Uni<List<SubscriptionInfo>> read(SqlConnection connection, ServerInfo server) {
-        return connection.query(sql(server.versionNum())).execute().map(rows -> {
-            List<SubscriptionInfo> subscriptions = new ArrayList<>();
-            rows.forEach(row -> subscriptions.add(from(row)));
-            return subscriptions;
-        });
+        return Probe.rows(connection, sql(server), SubscriptionsProbe::from);
     }
 
     static SubscriptionInfo from(Row row) {
-        String[] publications = row.getArrayOfStrings("publications");
         return new SubscriptionInfo(row.getString("subname"), row.getBoolean("subenabled"), row.getString("subslotname"),
-                publications == null ? List.of() : List.of(publications), row.getInteger("pid"),
+                List.of(row.getArrayOfStrings("publications")), row.getInteger("pid"),
                 Lsn.parse(row.getString("received_lsn")), Lsn.parse(row.getString("latest_end_lsn")),
-                instant(row.getOffsetDateTime("last_msg_send_time")), instant(row.getOffsetDateTime("last_msg_receipt_time")),
-                instant(row.getOffsetDateTime("latest_end_time")), null);
-    }
-
-    private static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
+                Probe.instant(row, "last_msg_send_time"), Probe.instant(row, "last_msg_receipt_time"),
+                Probe.instant(row, "latest_end_time"), row.getLong("send_age_ms"), row.getLong("receipt_age_ms"),
+                row.getString("streaming"), row.getString("two_phase"), row.getBoolean("disable_on_error"),
+                row.getInteger("sync_workers"), row.getInteger("parallel_workers"), List.of(), null, null, null);
     }
 }

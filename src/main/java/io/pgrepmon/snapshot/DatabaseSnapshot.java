@@ -13,18 +13,25 @@ import java.util.List;
  * @param error         why this tick's poll failed, or null
  * @param lastSuccessAt the last tick that polled it successfully (null if none yet)
  * @param lastError     the most recent failure and {@code lastErrorAt} its time, kept after recovery
+ * @param privileges    privileges the monitor's role lacks here, each with what it hides and the grant that fixes it
+ * @param walSenders    logical walsenders (sources)
+ * @param tables        user tables with their publications and replica identity (sources)
  */
 @RegisterForReflection
 public record DatabaseSnapshot(String name, Role role, String host, int port, String dbname, boolean reachable,
                                Health health, ServerInfo server, Instant polledAt, long pollMillis, String error,
                                Instant lastSuccessAt, String lastError, Instant lastErrorAt, List<ProbeReport> probes,
-                               List<SlotInfo> slots, List<PublicationInfo> publications,
+                               List<String> privileges, List<SlotInfo> slots, List<WalSenderInfo> walSenders,
+                               List<PublicationInfo> publications, List<TableInfo> tables,
                                List<SubscriptionInfo> subscriptions) {
 
     public DatabaseSnapshot {
         probes = List.copyOf(probes);
+        privileges = List.copyOf(privileges);
         slots = List.copyOf(slots);
+        walSenders = List.copyOf(walSenders);
         publications = List.copyOf(publications);
+        tables = List.copyOf(tables);
         subscriptions = List.copyOf(subscriptions);
     }
 }

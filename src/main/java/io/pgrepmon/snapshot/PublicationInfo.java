@@ -2,8 +2,16 @@ package io.pgrepmon.snapshot;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** A publication on a source and the number of tables it publishes. */
+import java.util.List;
+
+/**
+ * A publication on a source with the tables it publishes ({@code schema.table}, from {@code pg_publication_tables}).
+ */
 @RegisterForReflection
 public record PublicationInfo(String name, boolean allTables, boolean insert, boolean update, boolean delete,
-                              boolean truncate, long tableCount) {
+                              boolean truncate, int tableCount, List<String> tables) {
+
+    public PublicationInfo {
+        tables = tables == null ? List.of() : List.copyOf(tables);
+    }
 }

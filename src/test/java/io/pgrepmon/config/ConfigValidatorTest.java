@@ -47,7 +47,7 @@ class ConfigValidatorTest {
     @Test
     void validConfigurationGivesDefaultsAndResolvedDatabases() {
         MonitorConfig config = map(valid());
-        List<DatabaseSettings> databases = ConfigValidator.validate(config);
+        List<DatabaseSettings> databases = ConfigValidator.validate(config).databases();
         assertThat(config.refreshInterval()).hasSeconds(5);
         assertThat(config.thresholds().lagBytes()).isEqualTo(1024 * 1024);
         assertThat(config.thresholds().effectiveLagBytesCritical()).isEqualTo(10 * 1024 * 1024);
@@ -121,7 +121,7 @@ class ConfigValidatorTest {
         Map<String, String> p = valid();
         p.remove("monitor.databases[0].password");
         p.put("monitor.databases[0].password-file", secret.toString());
-        assertThat(ConfigValidator.validate(map(p)).get(0).password()).isEqualTo("from-file");
+        assertThat(ConfigValidator.validate(map(p)).databases().get(0).password()).isEqualTo("from-file");
 
         p.put("monitor.databases[1].password-file", dir.resolve("missing").toString());
         assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
@@ -129,5 +129,47 @@ class ConfigValidatorTest {
         p.remove("monitor.databases[1].password");
         assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
                 .hasMessageContaining("monitor.databases[1].password-file '" + dir.resolve("missing") + "' cannot be read");
+    }
+
+    @Test
+    void pairsAndSourcesMustNameDatabasesOfTheRightRole() {
+        Map<String, String> p = valid();
+        p.put("monitor.databases[1].source", "source");
+        p.put("monitor.pairs[0].target", "target");
+        p.put("monitor.pairs[0].subscription", "orders");
+        p.put("monitor.pairs[0].source", "source");
+        p.put("monitor.pairs[0].slot", "orders_slot");
+        MonitorSettings ok = ConfigValidator.validate(map(p));
+        assertThat(ok.databases().get(1).source()).isEqualTo("source");
+        assertThat(ok.pairs()).containsExactly(new PairSettings("target", "orders", "source", "orders_slot"));
+
+        p.put("monitor.databases[0].source", "target");
+        p.put("monitor.databases[1].source", "nowhere");
+        p.put("monitor.pairs[1].target", "source");
+        p.put("monitor.pairs[1].subscription", "orders");
+        p.put("monitor.pairs[1].source", "source");
+        p.put("monitor.pairs[2].target", "target");
+        p.put("monitor.pairs[2].subscription", "orders");
+        p.put("monitor.pairs[2].source", "source");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.databases[0].source is set on a source database")
+                .hasMessageContaining("monitor.databases[1].source 'nowhere' is not the name of any database in monitor.databases: use one of [source]")
+                .hasMessageContaining("monitor.pairs[1].target 'source' is a source database: it must name a target database")
+                .hasMessageContaining("monitor.pairs[2] links subscription 'orders' of 'target' a second time");
+    }
+
+    @Test
+    void newThresholdsHaveDefaultsAndRejectNegativeValues() {
+        MonitorConfig config = map(valid());
+        assertThat(config.thresholds().safeWalSize()).isEqualTo(1024L * 1024 * 1024);
+        assertThat(config.thresholds().walsenderStalled()).hasSeconds(60);
+        assertThat(config.thresholds().tableSyncStuck()).hasMinutes(10);
+        assertThat(config.thresholds().errorRecent()).hasMinutes(10);
+        Map<String, String> p = valid();
+        p.put("monitor.thresholds.safe-wal-size", "-1");
+        p.put("monitor.thresholds.table-sync-stuck", "-1s");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.thresholds.safe-wal-size is -1")
+                .hasMessageContaining("monitor.thresholds.table-sync-stuck is negative");
     }
 }

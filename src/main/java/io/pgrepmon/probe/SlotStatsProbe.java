@@ -1,0 +1,45 @@
+package io.pgrepmon.probe;
+
+import io.pgrepmon.config.Role;
+import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.snapshot.SlotStats;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+import java.util.List;
+
+/** Decoding statistics of the connected database's logical slots from {@code pg_stat_replication_slots} (14+). */
+public final class SlotStatsProbe implements Probe<SlotStats> {
+
+    static final String SQL = """
+            SELECT st.slot_name, st.spill_txns, st.spill_count, st.spill_bytes, st.stream_txns, st.stream_count,
+                   st.stream_bytes, st.total_txns, st.total_bytes, st.stats_reset
+            FROM pg_stat_replication_slots st
+            JOIN pg_replication_slots s ON s.slot_name = st.slot_name
+            WHERE s.database = current_database()
+            ORDER BY st.slot_name
+            """;
+
+    @Override
+    public String name() {
+        return "slot-stats";
+    }
+
+    @Override
+    public boolean appliesTo(Role role, ServerInfo server) {
+        return role == Role.SOURCE && server.versionNum() >= 140000;
+    }
+
+    @Override
+    public Uni<List<SlotStats>> read(SqlConnection connection, ServerInfo server) {
+        return Probe.rows(connection, SQL, SlotStatsProbe::from);
+    }
+
+    static SlotStats from(Row row) {
+        return new SlotStats(row.getString("slot_name"), row.getLong("spill_txns"), row.getLong("spill_count"),
+                row.getLong("spill_bytes"), row.getLong("stream_txns"), row.getLong("stream_count"),
+                row.getLong("stream_bytes"), row.getLong("total_txns"), row.getLong("total_bytes"),
+                Probe.instant(row, "stats_reset"));
+    }
+}

@@ -1,0 +1,67 @@
+package io.pgrepmon.probe;
+
+import io.pgrepmon.config.Role;
+import io.pgrepmon.snapshot.CopyProgress;
+import io.pgrepmon.snapshot.Lsn;
+import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.snapshot.SubscriptionTable;
+import io.pgrepmon.snapshot.SubscriptionTableRow;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+import java.util.List;
+
+/**
+ * Every table of the connected database's subscriptions from {@code pg_subscription_rel} (which is per database),
+ * with the table-sync worker copying it and, from 14, that worker's {@code pg_stat_progress_copy} row.
+ */
+public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow> {
+
+    private static final String SQL = """
+            SELECT s.subname, n.nspname AS schema_name, c.relname AS table_name, r.srsubstate::text AS state,
+                   r.srsublsn::text AS sync_lsn, w.pid AS sync_pid,
+                   %s AS bytes_processed, %s AS tuples_processed
+            FROM pg_subscription_rel r
+            JOIN pg_subscription s ON s.oid = r.srsubid
+            JOIN pg_class c ON c.oid = r.srrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_stat_subscription w ON w.subid = r.srsubid AND w.relid = r.srrelid
+            %s
+            WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY 1, 2, 3
+            """;
+
+    @Override
+    public String name() {
+        return "subscription-tables";
+    }
+
+    @Override
+    public boolean appliesTo(Role role, ServerInfo server) {
+        return role == Role.TARGET;
+    }
+
+    static String sql(ServerInfo server) {
+        boolean copyProgress = server.versionNum() >= 140000;
+        return SQL.formatted(
+                copyProgress ? "p.bytes_processed" : "NULL::bigint",
+                copyProgress ? "p.tuples_processed" : "NULL::bigint",
+                copyProgress ? "LEFT JOIN pg_stat_progress_copy p ON p.pid = w.pid AND p.relid = r.srrelid" : "");
+    }
+
+    @Override
+    public Uni<List<SubscriptionTableRow>> read(SqlConnection connection, ServerInfo server) {
+        return Probe.rows(connection, sql(server), SubscriptionTablesProbe::from);
+    }
+
+    static SubscriptionTableRow from(Row row) {
+        String state = row.getString("state");
+        Long bytes = row.getLong("bytes_processed");
+        Long tuples = row.getLong("tuples_processed");
+        CopyProgress copy = bytes == null ? null : new CopyProgress(bytes, tuples == null ? 0 : tuples, null, null);
+        return new SubscriptionTableRow(row.getString("subname"), new SubscriptionTable(row.getString("schema_name"),
+                row.getString("table_name"), state, SubscriptionTable.stateName(state), Lsn.parse(row.getString("sync_lsn")),
+                row.getInteger("sync_pid"), null, copy));
+    }
+}

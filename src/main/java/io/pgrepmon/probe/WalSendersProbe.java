@@ -1,0 +1,59 @@
+package io.pgrepmon.probe;
+
+import io.pgrepmon.config.Role;
+import io.pgrepmon.snapshot.Lsn;
+import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.snapshot.WalSenderInfo;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+import java.util.List;
+
+/**
+ * Logical walsenders of the connected database from {@code pg_stat_replication}, matched to their slot through
+ * the slot's {@code active_pid} (physical walsenders hold no logical slot and are left out). Without
+ * {@code pg_read_all_stats} the server returns the rows with their positions and lags NULL.
+ */
+public final class WalSendersProbe implements Probe<WalSenderInfo> {
+
+    static final String SQL = """
+            SELECT r.pid, r.application_name, s.slot_name, r.state,
+                   r.sent_lsn::text AS sent_lsn, r.write_lsn::text AS write_lsn,
+                   r.flush_lsn::text AS flush_lsn, r.replay_lsn::text AS replay_lsn,
+                   (extract(epoch FROM r.write_lag) * 1000)::bigint AS write_lag_ms,
+                   (extract(epoch FROM r.flush_lag) * 1000)::bigint AS flush_lag_ms,
+                   (extract(epoch FROM r.replay_lag) * 1000)::bigint AS replay_lag_ms,
+                   r.reply_time,
+                   (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()
+                         ELSE pg_current_wal_lsn() END)::text AS current_lsn
+            FROM pg_stat_replication r
+            JOIN pg_replication_slots s ON s.active_pid = r.pid AND s.slot_type = 'logical'
+            WHERE s.database = current_database()
+            ORDER BY s.slot_name
+            """;
+
+    @Override
+    public String name() {
+        return "walsenders";
+    }
+
+    @Override
+    public boolean appliesTo(Role role, ServerInfo server) {
+        return role == Role.SOURCE;
+    }
+
+    @Override
+    public Uni<List<WalSenderInfo>> read(SqlConnection connection, ServerInfo server) {
+        return Probe.rows(connection, SQL, WalSendersProbe::from);
+    }
+
+    static WalSenderInfo from(Row row) {
+        Lsn flush = Lsn.parse(row.getString("flush_lsn"));
+        return new WalSenderInfo(row.getInteger("pid"), row.getString("application_name"), row.getString("slot_name"),
+                row.getString("state"), Lsn.parse(row.getString("sent_lsn")), Lsn.parse(row.getString("write_lsn")),
+                flush, Lsn.parse(row.getString("replay_lsn")), row.getLong("write_lag_ms"), row.getLong("flush_lag_ms"),
+                row.getLong("replay_lag_ms"), Probe.instant(row, "reply_time"),
+                Lsn.bytesBetween(Lsn.parse(row.getString("current_lsn")), flush), null, null, null);
+    }
+}

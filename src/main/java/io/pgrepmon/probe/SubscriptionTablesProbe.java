@@ -19,7 +19,7 @@ import java.util.List;
 public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow> {
 
     private static final String SQL = """
-            SELECT s.subname, n.nspname AS schema_name, c.relname AS table_name, r.srsubstate::text AS state,
+            SELECT s.subname AS subname, n.nspname AS schema_name, c.relname AS table_name, r.srsubstate::text AS state,
                    r.srsublsn::text AS sync_lsn, w.pid AS sync_pid,
                    %s AS bytes_processed, %s AS tuples_processed
             FROM pg_subscription_rel r
@@ -29,6 +29,28 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
             LEFT JOIN pg_stat_subscription w ON w.subid = r.srsubid AND w.relid = r.srrelid
             %s
             WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY 1, 2, 3
+            """;
+
+    /**
+     * PostgreSQL 13 does not let a non-superuser read {@code pg_subscription.oid} (14 added it to the column grant),
+     * so the subscription's name comes from one of its workers, or from the database's only subscription.
+     * {@code pg_subscription_rel} is per database, so no filter is needed. There is no copy progress view on 13.
+     */
+    private static final String SQL_13 = """
+            SELECT COALESCE(
+                       (SELECT x.subname FROM pg_stat_subscription x WHERE x.subid = r.srsubid LIMIT 1),
+                       (SELECT min(s.subname) FROM pg_subscription s
+                        WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        HAVING count(*) = 1),
+                       'subscription oid ' || r.srsubid) AS subname,
+                   n.nspname AS schema_name, c.relname AS table_name, r.srsubstate::text AS state,
+                   r.srsublsn::text AS sync_lsn, w.pid AS sync_pid,
+                   NULL::bigint AS bytes_processed, NULL::bigint AS tuples_processed
+            FROM pg_subscription_rel r
+            JOIN pg_class c ON c.oid = r.srrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_stat_subscription w ON w.subid = r.srsubid AND w.relid = r.srrelid
             ORDER BY 1, 2, 3
             """;
 
@@ -43,7 +65,10 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
     }
 
     static String sql(ServerInfo server) {
-        boolean copyProgress = server.versionNum() >= 140000;
+        if (server.versionNum() < 140000) {
+            return SQL_13;
+        }
+        boolean copyProgress = true;
         return SQL.formatted(
                 copyProgress ? "p.bytes_processed" : "NULL::bigint",
                 copyProgress ? "p.tuples_processed" : "NULL::bigint",

@@ -27,11 +27,11 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
                    (extract(epoch FROM now() - w.last_msg_send_time) * 1000)::bigint AS send_age_ms,
                    (extract(epoch FROM now() - w.last_msg_receipt_time) * 1000)::bigint AS receipt_age_ms,
                    %s AS streaming, %s AS two_phase, %s AS disable_on_error,
-                   (SELECT count(*) FROM pg_stat_subscription x WHERE x.subid = s.oid AND x.relid IS NOT NULL)::int
+                   (SELECT count(*) FROM pg_stat_subscription x WHERE %s AND x.relid IS NOT NULL)::int
                        AS sync_workers,
                    %s AS parallel_workers
             FROM pg_subscription s
-            LEFT JOIN pg_stat_subscription w ON w.subid = s.oid AND %s
+            LEFT JOIN pg_stat_subscription w ON %s AND %s
             WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
             ORDER BY s.subname
             """;
@@ -49,6 +49,8 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
     /**
      * The apply worker's row: table-sync workers have a relid; 16 adds parallel apply workers (leader_pid set);
      * 17 names the kind. {@code substream} is a boolean on 14 and 15, a "char" (f, t, p) from 16.
+     * PostgreSQL 13 does not let a non-superuser read {@code pg_subscription.oid}: workers are matched by name
+     * there (pg_stat_subscription is cluster-wide, so a same-named subscription in another database would mix in).
      */
     static String sql(ServerInfo server) {
         int v = server.versionNum();
@@ -58,13 +60,15 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
         String streaming = v >= 160000
                 ? "CASE s.substream WHEN 'f' THEN 'off' WHEN 't' THEN 'on' WHEN 'p' THEN 'parallel' END"
                 : v >= 140000 ? "CASE WHEN s.substream THEN 'on' ELSE 'off' END" : "NULL::text";
+        String byId = v >= 140000 ? "x.subid = s.oid" : "x.subname = s.subname";
         return SQL.formatted(streaming,
                 since(server, 150000, "s.subtwophasestate::text", "text"),
                 since(server, 150000, "s.subdisableonerr", "boolean"),
+                byId,
                 since(server, 160000,
                         "(SELECT count(*) FROM pg_stat_subscription x WHERE x.subid = s.oid AND x.leader_pid IS NOT NULL)::int",
                         "int"),
-                applyWorker);
+                byId.replace("x.", "w."), applyWorker);
     }
 
     @Override

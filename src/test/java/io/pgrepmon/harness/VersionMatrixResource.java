@@ -1,0 +1,112 @@
+package io.pgrepmon.harness;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static io.pgrepmon.harness.Replication.MONITOR_PASSWORD;
+import static io.pgrepmon.harness.Replication.MONITOR_ROLE;
+
+/**
+ * One cluster per PostgreSQL major version (13 to 18 by default; {@code -Dpg.matrix=13,18} to choose), each
+ * replicating its database {@code src} into its database {@code dst}, plus a cross-version pair: database
+ * {@code up} of the newest cluster subscribes to {@code src} of the oldest, as in a major-version upgrade.
+ * On every source, {@code orders} is published and {@code audit} is not. The monitor logs in everywhere as a
+ * role with only pg_monitor.
+ */
+public class VersionMatrixResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String UPGRADE = "upgrade";
+
+    private final Map<Integer, PgCluster> clusters = new ConcurrentHashMap<>();
+
+    public static List<Integer> majors() {
+        return java.util.Arrays.stream(System.getProperty("pg.matrix", "13,14,15,16,17,18").split(","))
+                .map(String::trim).map(Integer::valueOf).sorted().toList();
+    }
+
+    public static String subscription(int major) {
+        return "sub_pg" + major;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        List<Integer> majors = majors();
+        majors.parallelStream().forEach(major -> clusters.put(major, PgCluster.start("pg" + major, major,
+                Map.of("max_slot_wal_keep_size", "'1GB'", "wal_retrieve_retry_interval", "'1s'"))));
+        for (int major : majors) {
+            PgCluster pg = clusters.get(major);
+            Replication.createMonitorRole(pg);
+            pg.execute("postgres", "CREATE DATABASE src", "CREATE DATABASE dst");
+            pg.execute("src", Replication.ordersTable("orders"), "CREATE TABLE audit (id int PRIMARY KEY, what text)",
+                    "CREATE PUBLICATION pub FOR TABLE orders");
+            pg.execute("dst", Replication.ordersTable("orders"));
+            Replication.insertRows(pg, "src", "orders", 100, 50);
+            Replication.subscribe(pg, "src", "pub", pg, "dst", subscription(major), null);
+        }
+        PgCluster oldest = clusters.get(majors.get(0));
+        PgCluster newest = clusters.get(majors.get(majors.size() - 1));
+        newest.execute("postgres", "CREATE DATABASE up");
+        newest.execute("up", Replication.ordersTable("orders"));
+        Replication.subscribe(oldest, "src", "pub", newest, "up", UPGRADE, null);
+        for (int major : majors) {
+            Replication.awaitTablesReady(clusters.get(major), "dst", Duration.ofSeconds(60));
+        }
+        Replication.awaitTablesReady(newest, "up", Duration.ofSeconds(60));
+
+        Map<String, String> config = new HashMap<>();
+        int i = 0;
+        for (int major : majors) {
+            database(config, i++, "pg" + major + "-src", clusters.get(major), "src", "source", null);
+            database(config, i++, "pg" + major + "-dst", clusters.get(major), "dst", "target", "pg" + major + "-src");
+        }
+        database(config, i, "pg" + majors.get(majors.size() - 1) + "-up", newest, "up", "target", null);
+        config.put("monitor.refresh-interval", "1s");
+        config.put("monitor.connect-timeout", "500ms");
+        config.put("monitor.query-timeout", "700ms");
+        return config;
+    }
+
+    static void database(Map<String, String> config, int index, String name, PgCluster cluster, String dbname,
+                         String role, String source) {
+        String key = "monitor.databases[" + index + "].";
+        config.put(key + "name", name);
+        config.put(key + "host", cluster.host());
+        config.put(key + "port", Integer.toString(cluster.port()));
+        config.put(key + "user", MONITOR_ROLE);
+        config.put(key + "password", MONITOR_PASSWORD);
+        config.put(key + "dbname", dbname);
+        config.put(key + "role", role);
+        config.put(key + "ssl-mode", "disable");
+        if (source != null) {
+            config.put(key + "source", source);
+        }
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(new VersionMatrix(Map.copyOf(clusters)),
+                new TestInjector.AnnotatedAndMatchesType(InjectReplicationPair.class, VersionMatrix.class));
+    }
+
+    @Override
+    public void stop() {
+        clusters.values().parallelStream().forEach(PgCluster::close);
+    }
+
+    /** The clusters by major version, for the tests to write to. */
+    public record VersionMatrix(Map<Integer, PgCluster> clusters) {
+
+        public PgCluster oldest() {
+            return clusters.get(majors().get(0));
+        }
+
+        public PgCluster newest() {
+            return clusters.get(majors().get(majors().size() - 1));
+        }
+    }
+}

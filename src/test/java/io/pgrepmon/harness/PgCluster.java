@@ -83,6 +83,38 @@ public final class PgCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A streaming standby of {@code primary}, made the way pg_basebackup would but without it (the binary jars
+     * ship no pg_basebackup): the primary is stopped cleanly, its data directory copied without its replication
+     * slots, and the copy started in recovery with primary_conninfo. The primary is started again.
+     */
+    public static PgCluster standbyOf(PgCluster primary, String name) {
+        try {
+            Path base = Files.createTempDirectory(Path.of("/tmp"), "pgrepmon-" + name + "-");
+            base.toFile().setReadable(true, false);
+            base.toFile().setExecutable(true, false);
+            chownToPostgres(base);
+            PgCluster standby = new PgCluster(name, primary.bin, base, freePort(), primary.password);
+            primary.stopServer("fast");
+            try {
+                standby.run(List.of("cp", "-a", primary.data.toString(), standby.data.toString()), 120);
+            } finally {
+                primary.startServer();
+            }
+            standby.run(List.of("find", standby.data.resolve("pg_replslot").toString(), "-mindepth", "1", "-delete"), 60);
+            Files.deleteIfExists(standby.data.resolve("postmaster.pid"));
+            String conf = "\n# standby\nport = " + standby.port + "\nprimary_conninfo = 'host=127.0.0.1 port=" + primary.port
+                    + " user=" + SUPERUSER + " password=" + primary.password + "'\n";
+            Files.writeString(standby.data.resolve("postgresql.conf"), conf, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(standby.data.resolve("standby.signal"), "");
+            chownToPostgres(standby.data);
+            standby.startServer();
+            return standby;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String name() {
         return name;
     }

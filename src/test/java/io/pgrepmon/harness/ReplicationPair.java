@@ -114,15 +114,7 @@ public final class ReplicationPair implements AutoCloseable {
     }
 
     static void database(Map<String, String> config, int index, String name, PgCluster cluster, String role, String password) {
-        String key = "monitor.databases[" + index + "].";
-        config.put(key + "name", name);
-        config.put(key + "host", cluster.host());
-        config.put(key + "port", Integer.toString(cluster.port()));
-        config.put(key + "user", PgCluster.SUPERUSER);
-        config.put(key + "password", password);
-        config.put(key + "dbname", DATABASE);
-        config.put(key + "role", role);
-        config.put(key + "ssl-mode", "disable");
+        Replication.monitorDatabase(config, index, name, cluster, DATABASE, role, null, PgCluster.SUPERUSER, password);
     }
 
     @Override

@@ -71,20 +71,9 @@ public class VersionMatrixResource implements QuarkusTestResourceLifecycleManage
         return config;
     }
 
-    static void database(Map<String, String> config, int index, String name, PgCluster cluster, String dbname,
-                         String role, String source) {
-        String key = "monitor.databases[" + index + "].";
-        config.put(key + "name", name);
-        config.put(key + "host", cluster.host());
-        config.put(key + "port", Integer.toString(cluster.port()));
-        config.put(key + "user", MONITOR_ROLE);
-        config.put(key + "password", MONITOR_PASSWORD);
-        config.put(key + "dbname", dbname);
-        config.put(key + "role", role);
-        config.put(key + "ssl-mode", "disable");
-        if (source != null) {
-            config.put(key + "source", source);
-        }
+    private static void database(Map<String, String> config, int index, String name, PgCluster cluster, String dbname,
+                                 String role, String source) {
+        Replication.monitorDatabase(config, index, name, cluster, dbname, role, source, MONITOR_ROLE, MONITOR_PASSWORD);
     }
 
     @Override

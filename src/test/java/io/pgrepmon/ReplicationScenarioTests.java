@@ -1,0 +1,238 @@
+package io.pgrepmon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgrepmon.harness.InjectReplicationPair;
+import io.pgrepmon.harness.Replication;
+import io.pgrepmon.harness.ScenarioResource;
+import io.pgrepmon.harness.ScenarioResource.Scenarios;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import static io.pgrepmon.harness.Snapshots.database;
+import static io.pgrepmon.harness.Snapshots.latest;
+import static io.pgrepmon.harness.Snapshots.pair;
+import static io.pgrepmon.harness.Snapshots.reasons;
+import static io.pgrepmon.harness.Snapshots.slot;
+import static io.pgrepmon.harness.Snapshots.status;
+import static io.pgrepmon.harness.Snapshots.subscription;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Real replication scenarios, each in its own databases (see {@link ScenarioResource}): a slow initial copy, a table
+ * added to a publication, a duplicate-key conflict, a table without a primary key, a slot that loses its WAL, a
+ * standby, and a role without pg_monitor. The monitor logs in as a pg_monitor-only role everywhere else.
+ */
+@QuarkusTest
+@WithTestResource(ScenarioResource.class)
+class ReplicationScenarioTests {
+
+    @InjectReplicationPair
+    Scenarios clusters;
+
+    static void eventually(Duration timeout, Consumer<JsonNode> check) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> check.accept(latest()));
+    }
+
+    static JsonNode table(JsonNode subscription, String name) {
+        for (JsonNode t : subscription.get("tables")) {
+            if (t.get("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no table " + name + " in " + subscription.get("tables"));
+    }
+
+    @Test
+    void initialCopyShowsItsProgressGrowingUntilTheTableIsReady() {
+        Replication.subscribe(clusters.source(), "copy", "pub_copy", clusters.target(), "copy", "sub_copy", null);
+        List<Long> seen = new ArrayList<>();
+        AtomicReference<JsonNode> copying = new AtomicReference<>();
+        // Progress visible and growing: two snapshots of the same copy, the later with more bytes.
+        eventually(Duration.ofSeconds(30), s -> {
+            JsonNode big = table(subscription(s, "dst-copy", "sub_copy"), "big");
+            assertThat(big.get("state").asText()).isEqualTo("d");
+            JsonNode copy = big.get("copy");
+            assertThat(copy.isNull()).isFalse();
+            long bytes = copy.get("bytesProcessed").asLong();
+            if (seen.isEmpty() || seen.get(seen.size() - 1) != bytes) {
+                seen.add(bytes);
+            }
+            copying.set(s);
+            assertThat(seen).as("distinct progress readings").hasSizeGreaterThanOrEqualTo(3);
+            assertThat(bytes).isGreaterThan(seen.get(0));
+        });
+        JsonNode s = copying.get();
+        JsonNode copy = table(subscription(s, "dst-copy", "sub_copy"), "big").get("copy");
+        assertThat(copy.get("sourceBytes").asLong()).as("the table's size on the source").isGreaterThan(COPY_BYTES_MIN);
+        assertThat(copy.get("percent").asDouble()).isBetween(0.1, 99.9);
+        assertThat(copy.get("tuplesProcessed").asLong()).isPositive();
+        assertThat(table(subscription(s, "dst-copy", "sub_copy"), "big").get("syncWorkerPid").asInt()).isPositive();
+        assertThat(pair(s, "sub_copy").get("tableStates").toString()).isEqualTo("{\"d\":1}");
+        assertThat(s.get("summary").get("subscribedTables").asInt()).isGreaterThan(s.get("summary").get("readyTables").asInt());
+
+        eventually(Duration.ofSeconds(60), later -> {
+            JsonNode big = table(subscription(later, "dst-copy", "sub_copy"), "big");
+            assertThat(big.get("state").asText()).isEqualTo("r");
+            assertThat(big.get("copy").isNull()).isTrue();
+            assertThat(pair(later, "sub_copy").get("tableStates").toString()).isEqualTo("{\"r\":1}");
+            assertThat(status(pair(later, "sub_copy"))).isEqualTo("healthy");
+        });
+        assertThat(Replication.count(clusters.target(), "copy", "SELECT count(*) FROM big")).isEqualTo(ScenarioResource.COPY_ROWS);
+    }
+
+    /** 20 000 rows of 192 characters: well over 3 MB on disk. */
+    private static final long COPY_BYTES_MIN = 3_000_000;
+
+    /** Named after its target: the role without pg_monitor watches the same subscription as plain-dst. */
+    private static final String GROW_PAIR = "dst-grow.sub_grow";
+
+    @Test
+    void tableAddedToThePublicationIsMissingUntilRefreshThenReady() {
+        clusters.source().execute("grow", "CREATE TABLE items (id int PRIMARY KEY, name text)",
+                "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 50) g",
+                "ALTER PUBLICATION pub_grow ADD TABLE items");
+        clusters.target().execute("grow", "CREATE TABLE items (id int PRIMARY KEY, name text)");
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode pair = pair(s, GROW_PAIR);
+            assertThat(pair.get("missingTables").toString()).isEqualTo("[\"public.items\"]");
+            assertThat(status(pair)).isEqualTo("warning");
+            assertThat(reasons(pair)).contains("1 published table(s) not in the subscription: public.items"
+                    + " (ALTER SUBSCRIPTION sub_grow REFRESH PUBLICATION)");
+        });
+
+        clusters.target().execute("grow", "ALTER SUBSCRIPTION sub_grow REFRESH PUBLICATION");
+        eventually(Duration.ofSeconds(30), s -> {
+            JsonNode pair = pair(s, GROW_PAIR);
+            assertThat(pair.get("missingTables")).isEmpty();
+            assertThat(table(subscription(s, "dst-grow", "sub_grow"), "items").get("state").asText()).isEqualTo("r");
+            assertThat(pair.get("tableStates").toString()).isEqualTo("{\"r\":2}");
+            assertThat(status(pair)).isEqualTo("healthy");
+        });
+        assertThat(Replication.count(clusters.target(), "grow", "SELECT count(*) FROM items")).isEqualTo(50);
+    }
+
+    @Test
+    void duplicateKeyStopsTheApplyWorkerIsCountedAndRecoversWhenResolved() {
+        clusters.target().execute("conflict", "INSERT INTO orders (id, customer, amount) VALUES (1000001, 'target only', 1)");
+        clusters.source().execute("conflict", "INSERT INTO orders (id, customer, amount) VALUES (1000001, 'from source', 2)");
+        AtomicLong errors = new AtomicLong();
+        eventually(Duration.ofSeconds(30), s -> {
+            JsonNode pair = pair(s, "sub_conflict");
+            assertThat(status(pair)).isEqualTo("critical");
+            assertThat(reasons(pair)).contains("apply error", "since monitoring started");
+            assertThat(pair.get("lagBytes").asLong()).isPositive();
+            JsonNode stats = subscription(s, "dst-conflict", "sub_conflict").get("stats");
+            assertThat(stats.get("newApplyErrors").asLong()).isPositive();
+            errors.set(stats.get("newApplyErrors").asLong());
+        });
+
+        clusters.target().execute("conflict", "DELETE FROM orders WHERE id = 1000001");
+        eventually(Duration.ofSeconds(30), s -> {
+            JsonNode pair = pair(s, "sub_conflict");
+            assertThat(pair.get("lagBytes").asLong()).isZero();
+            assertThat(status(pair)).as("healthy once no new error for %s", ScenarioResource.ERROR_RECENT).isEqualTo("healthy");
+            JsonNode stats = subscription(s, "dst-conflict", "sub_conflict").get("stats");
+            assertThat(stats.get("newApplyErrors").asLong()).as("the history stays").isGreaterThanOrEqualTo(errors.get());
+        });
+        assertThat(clusters.target().queryValue("conflict", "SELECT customer FROM orders WHERE id = 1000001"))
+                .isEqualTo("from source");
+    }
+
+    @Test
+    void publishedTableWithoutPrimaryKeyIsCriticalUntilItHasAReplicaIdentity() {
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode source = database(s, "src-nopk");
+            assertThat(status(source)).isEqualTo("critical");
+            assertThat(reasons(source)).contains("1 published table(s) without a primary key or usable replica identity",
+                    "public.events");
+            JsonNode events = source.get("tables").get(0);
+            assertThat(events.get("hasPrimaryKey").asBoolean()).isFalse();
+            assertThat(events.get("identityUsable").asBoolean()).isFalse();
+            assertThat(reasons(events)).contains("REPLICA IDENTITY FULL");
+        });
+        // What the monitor warns about, for real: the source refuses the UPDATE.
+        assertThatThrownBy(() -> clusters.source().execute("nopk", "UPDATE events SET what = 'changed'"))
+                .hasMessageContaining("does not have a replica identity and publishes updates");
+
+        clusters.source().execute("nopk", "ALTER TABLE events REPLICA IDENTITY FULL", "UPDATE events SET what = 'changed'");
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode source = database(s, "src-nopk");
+            assertThat(source.get("tables").get(0).get("replicaIdentity").asText()).isEqualTo("full");
+            assertThat(status(source)).isEqualTo("healthy");
+        });
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(clusters.target().queryValue("nopk", "SELECT what FROM events WHERE id = 1")).isEqualTo("changed"));
+    }
+
+    @Test
+    void slotPastMaxSlotWalKeepSizeIsUnreservedThenLost() {
+        clusters.target().execute("lost", "ALTER SUBSCRIPTION sub_lost DISABLE");
+        Replication.await(Duration.ofSeconds(30), "slot sub_lost inactive", () -> Boolean.FALSE.equals(
+                clusters.lossy().queryValue("lost", "SELECT active FROM pg_replication_slots WHERE slot_name = 'sub_lost'")));
+        // About 40 MB of WAL against a 1 MB max_slot_wal_keep_size; no checkpoint runs until the test asks.
+        Replication.insertRows(clusters.lossy(), "lost", "orders", 80_000, 400);
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode slot = slot(s, "src-lost", "sub_lost");
+            assertThat(slot.get("walStatus").asText()).isEqualTo("unreserved");
+            assertThat(slot.get("safeWalSize").asLong()).isNegative();
+            assertThat(status(pair(s, "sub_lost"))).isEqualTo("critical");
+            assertThat(reasons(pair(s, "sub_lost"))).contains("wal_status unreserved");
+        });
+
+        clusters.lossy().execute("lost", "CHECKPOINT");
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode slot = slot(s, "src-lost", "sub_lost");
+            assertThat(slot.get("walStatus").asText()).isEqualTo("lost");
+            assertThat(slot.get("restartLsn").isNull()).as("a lost slot has no restart position").isTrue();
+            assertThat(slot.get("retainedBytes").isNull()).as("unknown, not computed from 0/0").isTrue();
+            assertThat(reasons(pair(s, "sub_lost"))).contains("can never catch up");
+        });
+    }
+
+    @Test
+    void standbySourceIsReportedInRecoveryWithEveryProbeWorking() {
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode standby = database(s, "standby");
+            assertThat(standby.get("reachable").asBoolean()).isTrue();
+            assertThat(standby.get("server").get("inRecovery").asBoolean()).isTrue();
+            assertThat(standby.get("server").get("currentLsn").asText()).as("the replay position").matches("[0-9A-F]+/[0-9A-F]+");
+            assertThat(standby.get("probes").toString()).doesNotContain("\"error\":\"");
+            assertThat(standby.get("probes")).hasSize(5);
+            assertThat(standby.get("publications").get(0).get("name").asText()).isEqualTo("pub_grow");
+        });
+    }
+
+    @Test
+    void roleWithoutPgMonitorIsToldWhatItMissesInsteadOfFailing() {
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode plainSource = database(s, "plain-src");
+            assertThat(plainSource.get("reachable").asBoolean()).isTrue();
+            assertThat(plainSource.get("server").get("readAllStats").asBoolean()).isFalse();
+            assertThat(plainSource.get("privileges").toString())
+                    .contains("role plain lacks pg_read_all_stats", "GRANT pg_monitor TO plain");
+            assertThat(status(plainSource)).isEqualTo("warning");
+            assertThat(plainSource.get("slots")).as("slots are readable by anyone").isNotEmpty();
+            JsonNode sender = plainSource.get("walSenders").get(0);
+            assertThat(sender.get("flushLsn").isNull()).as("hidden without pg_read_all_stats").isTrue();
+            assertThat(sender.get("activity").asText()).isEqualTo("unknown");
+
+            JsonNode plainTarget = database(s, "plain-dst");
+            assertThat(plainTarget.get("privileges").toString()).contains("GRANT pg_monitor TO plain");
+            assertThat(plainTarget.get("subscriptions").get(0).get("tables")).isNotEmpty();
+
+            JsonNode monitored = database(s, "src-grow");
+            assertThat(monitored.get("privileges")).as("the pg_monitor role lacks nothing").isEmpty();
+            assertThat(monitored.get("walSenders").get(0).get("flushLsn").isNull()).isFalse();
+        });
+    }
+}

@@ -20,6 +20,15 @@
     const text = s < 60 ? `${s} s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago` : `${Math.floor(s / 3600)} h ago`;
     return `<span title="${esc(iso)}">${text}</span>`;
   }
+  function seconds(v) {
+    if (v === null || v === undefined) return null;
+    return v < 120 ? `${v.toFixed(1)} s` : v < 7200 ? `${Math.floor(v / 60)} min ${Math.round(v % 60)} s` : `${(v / 3600).toFixed(1)} h`;
+  }
+  const STATE_NAMES = { i: 'initializing', d: 'copying', f: 'copied', s: 'synchronized', r: 'ready' };
+  const states = (m) => Object.keys(m || {}).length
+    ? Object.entries(m).map(([k, n]) => `<span class="state state-${esc(k)}" title="${esc(STATE_NAMES[k] || k)}">${esc(STATE_NAMES[k] || k)} ${esc(n)}</span>`).join(' ')
+    : '<span class="muted">no tables</span>';
+  const yesNo = (v) => v === null || v === undefined ? '<span class="muted" title="not offered by this server version">n/a</span>' : (v ? 'yes' : 'no');
   const status = (s) => `<span class="status ${esc(s)}">${esc(s)}</span>`;
   const reasons = (h) => h && h.reasons.length ? `<ul class="reasons">${h.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : '';
   const card = (label, value, title) => `<div class="card"${title ? ` title="${esc(title)}"` : ''}><div class="label">${esc(label)}</div><div class="value">${value}</div></div>`;
@@ -33,32 +42,81 @@
       card('Worst lag', bytes(m.worstLagBytes), m.worstLagPair || ''),
       card('Slots active', `${m.activeSlots} / ${m.slots}`),
       card('Subscriptions enabled', `${m.enabledSubscriptions} / ${m.subscriptions}`),
+      card('Tables ready', `${m.readyTables} / ${m.subscribedTables}`),
       card('Last update', ago(s.takenAt)),
     ].join('');
   }
 
   function renderPairs(s) {
     if (!s.pairs.length) { $('pairs').innerHTML = '<p class="muted">No subscription on a target matches a slot on a source.</p>'; return; }
-    $('pairs').innerHTML = `<div class="scroll"><table><thead><tr><th>Pair</th><th>Health</th><th>Source / slot</th><th>Target / subscription</th><th>Lag</th></tr></thead><tbody>${
+    $('pairs').innerHTML = `<div class="scroll"><table><thead><tr><th>Pair</th><th>Health</th><th>Source / slot</th><th>Target / subscription</th><th>Lag</th><th>Lag (time)</th><th>Apply rate</th><th>Walsender</th><th>Tables</th></tr></thead><tbody>${
       s.pairs.map((p) => `<tr><td>${esc(p.name)}</td><td>${status(p.health.status)}${reasons(p.health)}</td>
-        <td>${esc(p.sourceDatabase ?? '?')} / ${esc(p.slotName ?? '?')}</td><td>${esc(p.targetDatabase)} / ${esc(p.subscription)}</td>
-        <td class="num">${bytes(p.lagBytes)}</td></tr>`).join('')}</tbody></table></div>`;
+        <td>${esc(p.sourceDatabase ?? '?')} / ${esc(p.slotName ?? '?')}${p.linkedBy ? ` <span class="muted">by ${esc(p.linkedBy)}</span>` : ''}</td>
+        <td>${esc(p.targetDatabase)} / ${esc(p.subscription)}</td>
+        <td class="num">${bytes(p.lagBytes)}</td>
+        <td class="num"><abbr class="hint" title="${esc(p.lagMethod)}">${seconds(p.lagSeconds) ?? 'unknown'}</abbr></td>
+        <td class="num">${p.applyRateBytesPerSecond === null ? '—' : bytes(p.applyRateBytesPerSecond) + '/s'}</td>
+        <td>${esc(p.walSender ?? '—')}</td>
+        <td>${states(p.tableStates)}${p.missingTables.length ? `<div class="error">not subscribed: ${esc(p.missingTables.join(', '))}</div>` : ''}</td></tr>`).join('')}</tbody></table></div>`;
   }
 
   function slotsTable(slots) {
     if (!slots.length) return '<p class="muted">No logical slots.</p>';
-    return `<div class="scroll"><table><thead><tr><th>Slot</th><th>Health</th><th>Active</th><th>Lag</th><th>WAL retained</th><th>wal_status</th><th>Confirmed flush</th></tr></thead><tbody>${
-      slots.map((s) => `<tr><td>${esc(s.name)} <span class="muted">${esc(s.plugin)}</span></td><td>${status(s.health.status)}${reasons(s.health)}</td>
+    return `<div class="scroll"><table><thead><tr><th>Slot</th><th>Health</th><th>Active</th><th>Lag</th><th>WAL retained</th><th>wal_status</th><th>Safe WAL left</th><th>Confirmed flush</th><th>Two-phase / failover / conflicting</th><th>Decoded / spilled / streamed</th></tr></thead><tbody>${
+      slots.map((s) => `<tr><td>${esc(s.name)} <span class="muted">${esc(s.plugin)}${s.temporary ? ' · temporary' : ''}${s.tableSync ? ' · table sync' : ''}</span></td><td>${status(s.health.status)}${reasons(s.health)}</td>
         <td>${s.active ? `yes (pid ${esc(s.activePid)})` : `no, since ${ago(s.inactiveSince)}`}</td><td class="num">${bytes(s.lagBytes)}</td>
-        <td class="num">${bytes(s.retainedBytes)}</td><td>${esc(s.walStatus ?? '—')}</td><td>${esc(s.confirmedFlushLsn ?? 'unknown')}</td></tr>`).join('')}</tbody></table></div>`;
+        <td class="num">${bytes(s.retainedBytes)}</td><td>${esc(s.walStatus ?? '—')}${s.invalidationReason ? ` <span class="error">${esc(s.invalidationReason)}</span>` : ''}</td>
+        <td class="num">${s.safeWalSize === null ? '<span class="muted" title="max_slot_wal_keep_size is -1: unlimited">unlimited</span>' : bytes(s.safeWalSize)}</td>
+        <td>${esc(s.confirmedFlushLsn ?? 'unknown')}</td>
+        <td>${yesNo(s.twoPhase)} / ${yesNo(s.failover)} / ${yesNo(s.conflicting)}</td>
+        <td class="num">${s.stats ? `${bytes(s.stats.totalBytes)} / ${bytes(s.stats.spillBytes)} / ${bytes(s.stats.streamBytes)}` : '<span class="muted" title="pg_stat_replication_slots is PostgreSQL 14+">n/a</span>'}</td></tr>`).join('')}</tbody></table></div>`;
+  }
+
+  function walSendersTable(senders) {
+    if (!senders.length) return '<p class="muted">No logical walsender is connected.</p>';
+    return `<div class="scroll"><table><thead><tr><th>Walsender</th><th>Activity</th><th>State</th><th>Sent</th><th>Flushed by subscriber</th><th>Pending</th><th>Write / flush / replay lag</th><th>Last reply</th></tr></thead><tbody>${
+      senders.map((w) => `<tr><td>${esc(w.slotName)} <span class="muted">pid ${esc(w.pid)} · ${esc(w.applicationName)}</span></td>
+        <td>${status(w.health.status)} ${esc(w.activity)}${reasons(w.health)}</td><td>${esc(w.state)}</td>
+        <td>${esc(w.sentLsn ?? 'hidden')}</td><td>${esc(w.flushLsn ?? 'hidden')}</td><td class="num">${bytes(w.pendingBytes)}</td>
+        <td class="num">${[w.writeLagMillis, w.flushLagMillis, w.replayLagMillis].map((v) => v === null ? '—' : `${v} ms`).join(' / ')}</td>
+        <td>${ago(w.replyTime)}</td></tr>`).join('')}</tbody></table></div>`;
+  }
+
+  function tablesNotice(tables) {
+    const bad = tables.filter((t) => t.health.status !== 'healthy');
+    const summary = `<p class="muted">${tables.length} user table(s), ${tables.filter((t) => t.publications.length).length} published.</p>`;
+    if (!bad.length) return summary;
+    return summary + `<div class="scroll"><table><thead><tr><th>Table</th><th>Problem</th><th>Primary key</th><th>Replica identity</th><th>Size</th></tr></thead><tbody>${
+      bad.map((t) => `<tr><td>${esc(t.schema)}.${esc(t.name)}</td><td>${status(t.health.status)}${reasons(t.health)}</td>
+        <td>${t.hasPrimaryKey ? 'yes' : 'no'}</td><td>${esc(t.replicaIdentity)}</td><td class="num">${bytes(t.sizeBytes)}</td></tr>`).join('')}</tbody></table></div>`;
   }
 
   function subscriptionsTable(subs) {
     if (!subs.length) return '<p class="muted">No subscriptions in this database.</p>';
-    return `<div class="scroll"><table><thead><tr><th>Subscription</th><th>Health</th><th>Enabled</th><th>Slot</th><th>Apply worker</th><th>Received</th><th>Last message</th></tr></thead><tbody>${
-      subs.map((s) => `<tr><td>${esc(s.name)} <span class="muted">${esc(s.publications.join(', '))}</span></td><td>${status(s.health.status)}${reasons(s.health)}</td>
+    return subs.map((s) => `<div class="scroll"><table><thead><tr><th>Subscription</th><th>Health</th><th>Enabled</th><th>Slot</th><th>Apply worker</th><th>Sync workers</th><th>Received / latest end</th><th>Last message</th><th>New errors</th><th>Tables</th></tr></thead><tbody>
+      <tr><td>${esc(s.name)} <span class="muted">${esc(s.publications.join(', '))}${s.streaming ? ` · streaming ${esc(s.streaming)}` : ''}</span></td><td>${status(s.health.status)}${reasons(s.health)}</td>
         <td>${s.enabled ? 'yes' : 'no'}</td><td>${esc(s.slotName)}</td><td>${s.workerPid ? `pid ${esc(s.workerPid)}` : '<span class="error">none</span>'}</td>
-        <td>${esc(s.receivedLsn ?? '—')}</td><td>${ago(s.lastMsgReceiptTime)}</td></tr>`).join('')}</tbody></table></div>`;
+        <td class="num">${esc(s.syncWorkers)}</td>
+        <td>${esc(s.receivedLsn ?? '—')} / ${esc(s.latestEndLsn ?? '—')}</td>
+        <td>${ago(s.lastMsgReceiptTime)}</td>
+        <td>${errors(s.stats)}</td>
+        <td>${states(s.tableStates)}</td></tr></tbody></table></div>${syncTable(s.tables)}`).join('');
+  }
+
+  function errors(stats) {
+    if (!stats) return '<span class="muted" title="pg_stat_subscription_stats is PostgreSQL 15+">n/a</span>';
+    const fresh = stats.newApplyErrors + stats.newSyncErrors + (stats.newConflicts || 0);
+    const text = `${stats.newApplyErrors} apply, ${stats.newSyncErrors} sync${stats.newConflicts === null ? '' : `, ${stats.newConflicts} conflicts`}`;
+    return `<span class="${fresh ? 'error' : ''}" title="since the monitor started; totals ${esc(stats.applyErrors)} apply, ${esc(stats.syncErrors)} sync">${text}</span>${stats.lastIncreaseAt ? ` · latest ${ago(stats.lastIncreaseAt)}` : ''}`;
+  }
+
+  // Tables still synchronizing, with the initial copy's progress against the table's size on the source.
+  function syncTable(tables) {
+    const pending = tables.filter((t) => t.state !== 'r');
+    if (!pending.length) return '';
+    return `<div class="scroll"><table class="sync"><thead><tr><th>Table</th><th>State</th><th>Since</th><th>Copy progress</th></tr></thead><tbody>${
+      pending.map((t) => `<tr><td>${esc(t.schema)}.${esc(t.name)}</td><td>${esc(t.stateName)}</td><td>${ago(t.stateSince)}</td>
+        <td>${t.copy ? `<progress max="100" value="${esc(t.copy.percent ?? 0)}"></progress> ${t.copy.percent === null ? '' : `≈${esc(t.copy.percent)}% · `}${bytes(t.copy.bytesProcessed)}${t.copy.sourceBytes === null ? '' : ` of ≈${bytes(t.copy.sourceBytes)}`} · ${esc(t.copy.tuplesProcessed)} rows` : '<span class="muted">—</span>'}</td></tr>`).join('')}</tbody></table></div>`;
   }
 
   function publicationsTable(pubs) {
@@ -74,7 +132,8 @@
         ${d.server ? ` · PostgreSQL ${esc(d.server.version)}${d.server.inRecovery ? ' · standby' : ''}` : ''}</span></h3>
       ${d.reachable ? '' : `<p class="error">Unreachable: ${esc(d.error)} — last success ${ago(d.lastSuccessAt)}</p>`}
       ${reasons(d.health)}
-      ${d.reachable && d.role === 'source' ? slotsTable(d.slots) + publicationsTable(d.publications) : ''}
+      ${d.privileges.length ? `<ul class="reasons privileges">${d.privileges.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}
+      ${d.reachable && d.role === 'source' ? slotsTable(d.slots) + walSendersTable(d.walSenders) + publicationsTable(d.publications) + tablesNotice(d.tables) : ''}
       ${d.reachable && d.role === 'target' ? subscriptionsTable(d.subscriptions) : ''}
       <p class="muted">polled ${ago(d.polledAt)} in ${esc(d.pollMillis)} ms${d.lastError && d.reachable ? ` · last error ${ago(d.lastErrorAt)}: ${esc(d.lastError)}` : ''}</p>
     </article>`).join('');

@@ -78,6 +78,15 @@ class ReplicationScenarioTests {
         assertThat(copy.get("tuplesProcessed").asLong()).isPositive();
         assertThat(table(subscription(s, "dst-copy", "sub_copy"), "big").get("syncWorkerPid").asInt()).isPositive();
         assertThat(pair(s, "sub_copy").get("tableStates").toString()).isEqualTo("{\"d\":1}");
+        // The copy runs from a slot of its own, idle meanwhile: it is shown as a table-sync slot, not an abandoned one.
+        JsonNode syncSlot = null;
+        for (JsonNode slot : database(s, "src-copy").get("slots")) {
+            if (slot.get("tableSync").asBoolean()) {
+                syncSlot = slot;
+            }
+        }
+        assertThat(syncSlot).as("table-sync slot on the source during the copy").isNotNull();
+        assertThat(status(syncSlot)).isEqualTo("healthy");
         assertThat(s.get("summary").get("subscribedTables").asInt()).isGreaterThan(s.get("summary").get("readyTables").asInt());
 
         eventually(Duration.ofSeconds(60), later -> {

@@ -62,7 +62,7 @@ public final class SlotsProbe implements Probe<SlotInfo> {
         Lsn restart = Lsn.parse(row.getString("restart_lsn"));
         Lsn confirmed = Lsn.parse(row.getString("confirmed_flush_lsn"));
         return new SlotInfo(row.getString("slot_name"), row.getString("plugin"), row.getString("database"),
-                row.getBoolean("temporary"), row.getBoolean("active"), row.getInteger("active_pid"), restart, confirmed,
+                row.getBoolean("temporary"), SlotInfo.isTableSync(row.getString("slot_name")), row.getBoolean("active"), row.getInteger("active_pid"), restart, confirmed,
                 Lsn.bytesBetween(current, confirmed), Lsn.bytesBetween(current, restart),
                 row.getString("wal_status"), row.getLong("safe_wal_size"), row.getBoolean("two_phase"),
                 row.getBoolean("conflicting"), Probe.instant(row, "inactive_since"), row.getString("invalidation_reason"),

@@ -172,4 +172,22 @@ class ConfigValidatorTest {
                 .hasMessageContaining("monitor.thresholds.safe-wal-size is -1")
                 .hasMessageContaining("monitor.thresholds.table-sync-stuck is negative");
     }
+
+    @Test
+    void theDocumentedExampleFileMapsAsWritten() throws Exception {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors() // ${...} expansion, as in the application
+                .withMapping(MonitorConfig.class)
+                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+                .withSources(new io.smallrye.config.source.yaml.YamlConfigSource(Path.of("config/example.yaml").toUri().toURL(), 100))
+                .withSources(new PropertiesConfigSource(Map.of("SOURCE_PASSWORD", "from-env"), "env", 50))
+                .build();
+        MonitorConfig example = config.getConfigMapping(MonitorConfig.class);
+        assertThat(example.databases()).extracting(MonitorConfig.Database::name).containsExactly("source", "target");
+        assertThat(example.databases().get(0).password()).contains("from-env");
+        assertThat(example.databases().get(1).source()).contains("source");
+        assertThat(example.thresholds().tableSyncStuck()).hasMinutes(10);
+        assertThat(example.thresholds().safeWalSize()).isEqualTo(1024L * 1024 * 1024);
+        assertThat(example.pairs()).isEmpty();
+    }
 }

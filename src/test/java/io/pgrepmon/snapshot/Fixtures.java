@@ -24,7 +24,7 @@ final class Fixtures {
     }
 
     static SlotInfo slot(String name, boolean active, Long lag, String walStatus, Instant inactiveSince) {
-        return new SlotInfo(name, "pgoutput", "app", false, active, active ? 7 : null, Lsn.parse("0/1"), Lsn.parse("0/2"),
+        return new SlotInfo(name, "pgoutput", "app", false, false, active, active ? 7 : null, Lsn.parse("0/1"), Lsn.parse("0/2"),
                 lag, 2048L, walStatus, null, null, null, inactiveSince, null, null, null, null, null);
     }
 
@@ -33,7 +33,7 @@ final class Fixtures {
     }
 
     static SlotInfo slotAt(String name, long lag, long confirmed) {
-        return new SlotInfo(name, "pgoutput", "app", false, true, 7, new Lsn(confirmed), new Lsn(confirmed), lag, lag,
+        return new SlotInfo(name, "pgoutput", "app", false, false, true, 7, new Lsn(confirmed), new Lsn(confirmed), lag, lag,
                 "reserved", null, null, null, null, null, null, null, null, null);
     }
 

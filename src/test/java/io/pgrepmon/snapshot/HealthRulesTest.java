@@ -104,19 +104,31 @@ class HealthRulesTest {
 
     @Test
     void safeWalSizeBelowTheHeadroomIsWarningAndInvalidationIsCritical() {
-        SlotInfo low = new SlotInfo("s", "pgoutput", "app", false, true, 1, null, null, 0L, 0L, "extended",
+        SlotInfo low = new SlotInfo("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "extended",
                 100L * 1024 * 1024, null, null, null, null, null, null, null, null);
         Health health = HealthRules.slot(low, THRESHOLDS, NOW);
         assertThat(health.status()).isEqualTo(Status.WARNING);
         assertThat(health.reasons().get(0)).contains("only 100.0 MiB of WAL", "threshold 1.0 GiB");
-        SlotInfo conflicting = new SlotInfo("s", "pgoutput", "app", false, true, 1, null, null, 0L, 0L, "reserved",
+        SlotInfo conflicting = new SlotInfo("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "reserved",
                 null, null, true, null, null, null, null, null, null);
         assertThat(HealthRules.slot(conflicting, THRESHOLDS, NOW).reasons().get(0)).contains("recovery conflict");
-        SlotInfo lost = new SlotInfo("s", "pgoutput", "app", false, false, null, null, null, null, null, "lost",
+        SlotInfo lost = new SlotInfo("s", "pgoutput", "app", false, false, false, null, null, null, null, null, "lost",
                 null, null, null, NOW, "wal_removed", null, null, null, null);
         Health lostHealth = HealthRules.slot(lost, THRESHOLDS, NOW);
         assertThat(lostHealth.reasons().get(0)).contains("wal_status lost, wal_removed");
         assertThat(lostHealth.reasons()).noneMatch(r -> r.startsWith("lag unknown"));
+    }
+
+    @Test
+    void tableSyncSlotIsNotAnInactiveSlotButItsWalStillCounts() {
+        SlotInfo sync = new SlotInfo("pg_16410_sync_16401_7711698196823065358", "pgoutput", "app", false, true, false, null,
+                null, null, null, null, "reserved", null, null, null, NOW.minusSeconds(3600), null, null, null, null, null);
+        assertThat(SlotInfo.isTableSync(sync.name())).isTrue();
+        assertThat(SlotInfo.isTableSync("sub_orders")).isFalse();
+        assertThat(HealthRules.slot(sync, THRESHOLDS, NOW)).isEqualTo(Health.HEALTHY);
+        SlotInfo unreserved = new SlotInfo(sync.name(), "pgoutput", "app", false, true, false, null, null, null, null, null,
+                "unreserved", -1L, null, null, NOW, null, null, null, null, null);
+        assertThat(HealthRules.slot(unreserved, THRESHOLDS, NOW).status()).isEqualTo(Status.CRITICAL);
     }
 
     @Test

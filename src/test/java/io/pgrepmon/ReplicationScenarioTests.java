@@ -244,4 +244,43 @@ class ReplicationScenarioTests {
             assertThat(monitored.get("walSenders").get(0).get("flushLsn").isNull()).isFalse();
         });
     }
+
+    @Test
+    void subscriberBlockedOnALockStallsItsWalsenderUntilReleased() throws Exception {
+        try (java.sql.Connection lock = clusters.target().connect("stall")) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+            Replication.insertRows(clusters.source(), "stall", "orders", 200, 100);
+            eventually(Duration.ofSeconds(30), s -> {
+                JsonNode pair = pair(s, "sub_stall");
+                assertThat(pair.get("walSender").asText()).isEqualTo("stalled");
+                assertThat(pair.get("lagBytes").asLong()).isPositive();
+                assertThat(status(pair)).isEqualTo("critical");
+                assertThat(reasons(pair)).contains("walsender stalled", "the subscriber has confirmed nothing for");
+                assertThat(pair.get("lagMethod").asText()).as("seconds from a stalled slot are a lower bound")
+                        .satisfiesAnyOf(m -> assertThat(m).startsWith("at least"), m -> assertThat(m).startsWith("replay_lag"));
+            });
+            lock.rollback();
+        }
+        eventually(Duration.ofSeconds(30), s -> {
+            JsonNode pair = pair(s, "sub_stall");
+            assertThat(pair.get("lagBytes").asLong()).isZero();
+            assertThat(pair.get("walSender").asText()).isIn("idle", "streaming");
+            assertThat(status(pair)).isEqualTo("healthy");
+        });
+        assertThat(Replication.count(clusters.target(), "stall", "SELECT count(*) FROM orders")).isEqualTo(210);
+    }
+
+    @Test
+    void initialCopyThatKeepsFailingCountsSyncErrorsAndIsStuck() {
+        eventually(Duration.ofSeconds(30), s -> {
+            JsonNode subscription = subscription(s, "dst-broken", "sub_broken");
+            assertThat(table(subscription, "wide").get("state").asText()).isNotEqualTo("r");
+            assertThat(subscription.get("stats").get("newSyncErrors").asLong()).isPositive();
+            JsonNode pair = pair(s, "sub_broken");
+            assertThat(status(pair)).isEqualTo("critical");
+            assertThat(reasons(pair)).contains("sync error", "1 table(s) not ready and the initial sync has not moved for");
+            assertThat(s.get("summary").get("readyTables").asInt()).isLessThan(s.get("summary").get("subscribedTables").asInt());
+        });
+    }
 }

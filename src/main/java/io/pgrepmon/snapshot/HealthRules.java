@@ -127,19 +127,25 @@ public final class HealthRules {
         return health.build();
     }
 
-    /** What a walsender is doing; see {@link WalSenderInfo#activity()}. */
+    /**
+     * What a walsender is doing; see {@link WalSenderInfo#activity()}. Nothing pending is idle. Otherwise what
+     * matters is whether the subscriber's confirmed position moves: a subscriber blocked on a lock receives
+     * everything and confirms nothing, so "all sent" proves nothing. While it moves, null lag columns mean the
+     * source is quiet (idle, the last bytes waiting for the next status report), measured lags mean streaming.
+     */
     public static String walSenderActivity(WalSenderInfo sender, Instant flushStillSince, Thresholds thresholds,
                                            Instant now) {
         if (sender.pendingBytes() == null) {
             return "unknown";
         }
-        boolean lagsGone = sender.writeLagMillis() == null && sender.flushLagMillis() == null && sender.replayLagMillis() == null;
-        boolean allSent = sender.sentLsn() != null && sender.flushLsn() != null
-                && sender.sentLsn().value() >= sender.flushLsn().value() + sender.pendingBytes();
-        if (sender.pendingBytes() == 0 || (lagsGone && allSent)) {
+        if (sender.pendingBytes() == 0) {
             return "idle";
         }
-        return Duration.between(flushStillSince, now).compareTo(thresholds.walsenderStalled()) >= 0 ? "stalled" : "streaming";
+        if (Duration.between(flushStillSince, now).compareTo(thresholds.walsenderStalled()) >= 0) {
+            return "stalled";
+        }
+        boolean lagsGone = sender.writeLagMillis() == null && sender.flushLagMillis() == null && sender.replayLagMillis() == null;
+        return lagsGone ? "idle" : "streaming";
     }
 
     public static Health walSender(WalSenderInfo sender, Instant flushStillSince, Instant now) {

@@ -10,8 +10,10 @@ import java.time.Instant;
  *
  * @param slotName     the slot it streams from
  * @param pendingBytes the source's current position minus the subscriber's reported flush position; null if unknown
- * @param activity     idle (nothing to send), streaming (sending and confirmed progress), stalled (changes to
- *                     send but no confirmed progress for {@code monitor.thresholds.walsender-stalled}) or unknown
+ * @param activity     idle (nothing pending, or a quiet source: lag columns null and the confirmed position
+ *                     moving), streaming (lags measured, confirmed position moving), stalled (changes pending and
+ *                     no confirmed progress for {@code monitor.thresholds.walsender-stalled}), or unknown (positions
+ *                     hidden from a role without pg_read_all_stats)
  * @param stalledSince since when the confirmed position has not moved while changes were waiting; null otherwise
  */
 @RegisterForReflection

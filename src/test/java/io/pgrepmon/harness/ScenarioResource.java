@@ -18,6 +18,8 @@ import static io.pgrepmon.harness.Replication.MONITOR_ROLE;
  *   <li>{@code grow}: a subscription to which the test adds a table;</li>
  *   <li>{@code conflict}: a subscription the test breaks with a duplicate key;</li>
  *   <li>{@code nopk}: a published table without a primary key;</li>
+ *   <li>{@code stall}: a subscription the test blocks with a lock on the target;</li>
+ *   <li>{@code broken}: a subscription whose initial copy keeps failing (the target lacks a column);</li>
  *   <li>{@code lost}: on a third cluster with {@code max_slot_wal_keep_size = 1MB}, a slot the test makes lose its WAL;</li>
  *   <li>a streaming standby of the source, watched as a source;</li>
  *   <li>the {@code grow} databases watched a second time by a role without pg_monitor.</li>
@@ -31,6 +33,8 @@ public class ScenarioResource implements QuarkusTestResourceLifecycleManager {
     /** Rows of the slowly copied table, about 200 bytes each. */
     public static final int COPY_ROWS = 20_000;
     public static final Duration ERROR_RECENT = Duration.ofSeconds(5);
+    public static final Duration STALLED = Duration.ofSeconds(3);
+    public static final Duration SYNC_STUCK = Duration.ofSeconds(4);
 
     private Scenarios scenarios;
 
@@ -38,7 +42,9 @@ public class ScenarioResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         int sourceMajor = Integer.getInteger("pg.source.major", 15);
         int targetMajor = Integer.getInteger("pg.target.major", 15);
-        PgCluster source = PgCluster.start("source", sourceMajor, Map.of());
+        // A blocked subscriber sends no replies: a long wal_sender_timeout keeps its walsender around to be seen stalled.
+        PgCluster source = PgCluster.start("source", sourceMajor, Map.of("wal_sender_timeout", "'120s'",
+                "max_wal_senders", "20", "max_replication_slots", "20"));
         // Five subscriptions and their table-sync workers: more than the default 4 logical replication workers.
         PgCluster target = PgCluster.start("target", targetMajor, Map.of("wal_retrieve_retry_interval", "'1s'",
                 "max_logical_replication_workers", "16", "max_worker_processes", "24"));
@@ -48,7 +54,7 @@ public class ScenarioResource implements QuarkusTestResourceLifecycleManager {
             Replication.createMonitorRole(cluster);
             cluster.execute("postgres", "CREATE ROLE " + PLAIN_ROLE + " LOGIN PASSWORD '" + PLAIN_PASSWORD + "'");
         }
-        for (String db : List.of("copy", "grow", "conflict", "nopk")) {
+        for (String db : List.of("copy", "grow", "conflict", "nopk", "stall", "broken")) {
             source.execute("postgres", "CREATE DATABASE " + db);
             target.execute("postgres", "CREATE DATABASE " + db);
         }
@@ -64,7 +70,7 @@ public class ScenarioResource implements QuarkusTestResourceLifecycleManager {
                 "CREATE TRIGGER slow_down BEFORE INSERT ON big FOR EACH ROW EXECUTE FUNCTION slow_down()",
                 "ALTER TABLE big ENABLE ALWAYS TRIGGER slow_down");
 
-        for (String db : List.of("grow", "conflict")) {
+        for (String db : List.of("grow", "conflict", "stall")) {
             source.execute(db, Replication.ordersTable("orders"), "CREATE PUBLICATION pub_" + db + " FOR TABLE orders");
             target.execute(db, Replication.ordersTable("orders"));
             Replication.insertRows(source, db, "orders", 10, 20);
@@ -72,23 +78,27 @@ public class ScenarioResource implements QuarkusTestResourceLifecycleManager {
         source.execute("nopk", "CREATE TABLE events (id int, what text)", "INSERT INTO events VALUES (1, 'created')",
                 "CREATE PUBLICATION pub_nopk FOR TABLE events");
         target.execute("nopk", "CREATE TABLE events (id int, what text)");
+        // The target's table lacks a column the source publishes: the initial copy fails, again and again.
+        source.execute("broken", "CREATE TABLE wide (id int PRIMARY KEY, a text, b text)",
+                "INSERT INTO wide SELECT g, 'a', 'b' FROM generate_series(1, 100) g", "CREATE PUBLICATION pub_broken FOR TABLE wide");
+        target.execute("broken", "CREATE TABLE wide (id int PRIMARY KEY, a text)");
         lossy.execute("lost", Replication.ordersTable("orders"), "CREATE PUBLICATION pub_lost FOR TABLE orders");
         target.execute("lost", Replication.ordersTable("orders"));
 
         PgCluster standby = PgCluster.standbyOf(source, "standby");
 
-        for (String db : List.of("grow", "conflict", "nopk")) {
+        for (String db : List.of("grow", "conflict", "nopk", "stall", "broken")) {
             Replication.subscribe(source, db, "pub_" + db, target, db, "sub_" + db, null);
         }
         Replication.subscribe(lossy, "lost", "pub_lost", target, "lost", "sub_lost", null);
-        for (String db : List.of("grow", "conflict", "nopk", "lost")) {
+        for (String db : List.of("grow", "conflict", "nopk", "stall", "lost")) {
             Replication.awaitTablesReady(target, db, Duration.ofSeconds(60));
         }
         scenarios = new Scenarios(source, target, lossy, standby);
 
         Map<String, String> config = new HashMap<>();
         int i = 0;
-        for (String db : List.of("copy", "grow", "conflict", "nopk")) {
+        for (String db : List.of("copy", "grow", "conflict", "nopk", "stall", "broken")) {
             database(config, i++, "src-" + db, source, db, "source", null, MONITOR_ROLE, MONITOR_PASSWORD);
             database(config, i++, "dst-" + db, target, db, "target", "src-" + db, MONITOR_ROLE, MONITOR_PASSWORD);
         }
@@ -101,6 +111,8 @@ public class ScenarioResource implements QuarkusTestResourceLifecycleManager {
         config.put("monitor.connect-timeout", "500ms");
         config.put("monitor.query-timeout", "800ms");
         config.put("monitor.thresholds.error-recent", ERROR_RECENT.toSeconds() + "s");
+        config.put("monitor.thresholds.walsender-stalled", STALLED.toSeconds() + "s");
+        config.put("monitor.thresholds.table-sync-stuck", SYNC_STUCK.toSeconds() + "s");
         return config;
     }
 

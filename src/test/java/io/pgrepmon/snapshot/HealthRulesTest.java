@@ -153,8 +153,10 @@ class HealthRulesTest {
     void walSenderIdleIsToldApartFromStalled() {
         assertThat(HealthRules.walSenderActivity(sender(0, 100, 100, null), NOW.minusSeconds(600), THRESHOLDS, NOW))
                 .isEqualTo("idle");
-        assertThat(HealthRules.walSenderActivity(sender(50, 150, 100, null), NOW.minusSeconds(600), THRESHOLDS, NOW))
-                .as("everything sent and the lag columns gone: the source is quiet").isEqualTo("idle");
+        assertThat(HealthRules.walSenderActivity(sender(50, 150, 100, null), NOW.minusSeconds(5), THRESHOLDS, NOW))
+                .as("lag columns gone, confirmed position moving: the source is quiet").isEqualTo("idle");
+        assertThat(HealthRules.walSenderActivity(sender(50, 150, 100, null), NOW.minusSeconds(61), THRESHOLDS, NOW))
+                .as("all sent but nothing confirmed for a minute: a blocked subscriber, not a quiet source").isEqualTo("stalled");
         assertThat(HealthRules.walSenderActivity(sender(50, 120, 100, 300L), NOW.minusSeconds(5), THRESHOLDS, NOW))
                 .isEqualTo("streaming");
         WalSenderInfo stalled = sender(50, 120, 100, 300L);

@@ -185,6 +185,13 @@ class ReplicationScenarioTests {
 
     @Test
     void slotPastMaxSlotWalKeepSizeIsUnreservedThenLost() {
+        // max_slot_wal_keep_size = 1MB leaves far less than the 1 GiB default headroom, even while all is well.
+        eventually(Duration.ofSeconds(20), s -> {
+            JsonNode slot = slot(s, "src-lost", "sub_lost");
+            assertThat(slot.get("walStatus").asText()).isIn("reserved", "extended");
+            assertThat(status(slot)).isEqualTo("warning");
+            assertThat(reasons(slot)).contains("of WAL may still be written before the slot loses WAL it needs (safe_wal_size");
+        });
         clusters.target().execute("lost", "ALTER SUBSCRIPTION sub_lost DISABLE");
         Replication.await(Duration.ofSeconds(30), "slot sub_lost inactive", () -> Boolean.FALSE.equals(
                 clusters.lossy().queryValue("lost", "SELECT active FROM pg_replication_slots WHERE slot_name = 'sub_lost'")));

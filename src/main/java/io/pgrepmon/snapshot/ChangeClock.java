@@ -23,6 +23,10 @@ final class ChangeClock<V> {
         return database + '\u0000' + String.join("\u0000", parts);
     }
 
+    static String databaseOf(String key) {
+        return key.substring(0, key.indexOf('\u0000'));
+    }
+
     /** Records the value seen at this tick and returns since when it has been the same. */
     Instant since(String key, V value, Instant now, long tick) {
         Seen<V> next = seen.compute(key, (k, old) -> old != null && Objects.equals(old.value(), value)
@@ -33,6 +37,6 @@ final class ChangeClock<V> {
     /** Forgets entries of the given (reachable) databases that were not seen at this tick. */
     void sweep(Set<String> reachableDatabases, long tick) {
         seen.entrySet().removeIf(e -> e.getValue().tick() != tick
-                && reachableDatabases.contains(e.getKey().substring(0, e.getKey().indexOf('\u0000'))));
+                && reachableDatabases.contains(databaseOf(e.getKey())));
     }
 }

@@ -7,11 +7,8 @@ import io.pgrepmon.config.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +18,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Turns one tick's readings into a {@link Snapshot}: applies the health rules, links subscriptions to slots,
- * and keeps what a single tick cannot know: last success and failure per database, since when things have not
+ * Turns one tick's readings into a {@link Snapshot}: applies the health rules, has {@link Pairing} link
+ * subscriptions to slots, and keeps what a single tick cannot know: last success and failure per database, since when things have not
  * changed (slot inactive before PostgreSQL 17, table states, walsender positions, sync progress), error counter
  * baselines, the recent apply rate, and which pairs existed while a target is unreachable.
  * Ticks never overlap, so it is called by one tick at a time; the maps are concurrent because consecutive
@@ -33,31 +30,22 @@ public final class SnapshotAssembler {
     private record Failure(String error, Instant at) {
     }
 
-    /** Where a subscription's slot is, and how that was decided. */
-    private record Link(String sourceDatabase, String slotName, String linkedBy) {
-    }
-
-    private record Draft(String target, SubscriptionInfo subscription, Link link, Health.Builder health) {
-    }
-
     private final Thresholds thresholds;
     private final Duration interval;
-    private final Map<String, PairSettings> explicitPairs = new HashMap<>();
     private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, Failure> lastFailure = new ConcurrentHashMap<>();
-    private final Map<String, Link> knownPairs = new ConcurrentHashMap<>();
     private final ChangeClock<Boolean> slotInactive = new ChangeClock<>();
     private final ChangeClock<Long> walSenderFlush = new ChangeClock<>();
     private final ChangeClock<String> tableState = new ChangeClock<>();
     private final ChangeClock<String> syncProgress = new ChangeClock<>();
     private final ErrorCounters errorCounters;
-    private final LagEstimator lagEstimator = new LagEstimator();
+    private final Pairing pairing;
     private long sequence;
 
     public SnapshotAssembler(Thresholds thresholds, Duration interval, List<PairSettings> pairs, Instant monitorStart) {
         this.thresholds = thresholds;
         this.interval = interval;
-        pairs.forEach(p -> explicitPairs.put(ChangeClock.key(p.target(), p.subscription()), p));
+        this.pairing = new Pairing(pairs);
         this.errorCounters = new ErrorCounters(monitorStart);
     }
 
@@ -69,7 +57,7 @@ public final class SnapshotAssembler {
                 sources.put(reading.database().name(), reachable(reading) ? source(reading, takenAt, tick) : down(reading));
             }
         }
-        List<Draft> drafts = new ArrayList<>();
+        List<Pairing.Draft> drafts = new ArrayList<>();
         List<DatabaseSnapshot> databases = new ArrayList<>();
         Map<String, DatabaseSnapshot> byName = new LinkedHashMap<>();
         for (DatabaseReading reading : readings) {
@@ -86,12 +74,12 @@ public final class SnapshotAssembler {
         tableState.sweep(reachable, tick);
         syncProgress.sweep(reachable, tick);
 
-        List<PairInfo> pairs = pairs(drafts, byName, takenAt);
+        List<PairInfo> pairs = pairing.pairs(drafts, byName, takenAt);
         Set<String> livePairs = drafts.stream().map(d -> ChangeClock.key(d.target(), d.subscription().name()))
                 .collect(Collectors.toSet());
         java.util.function.Predicate<String> gone = key -> !livePairs.contains(key)
                 && (reachable.contains(databaseOf(key)) || !byName.containsKey(databaseOf(key)));
-        lagEstimator.forget(gone);
+        pairing.forget(gone);
         errorCounters.forget(gone);
 
         Status overall = Status.HEALTHY;
@@ -142,7 +130,7 @@ public final class SnapshotAssembler {
         return snapshot(reading, health, slots, senders, reading.publications(), tables, List.of());
     }
 
-    private DatabaseSnapshot target(DatabaseReading reading, Map<String, DatabaseSnapshot> sources, List<Draft> drafts,
+    private DatabaseSnapshot target(DatabaseReading reading, Map<String, DatabaseSnapshot> sources, List<Pairing.Draft> drafts,
                                     Instant now, long tick) {
         String name = reading.database().name();
         Map<String, List<SubscriptionTable>> tablesBySub = new HashMap<>();
@@ -154,7 +142,7 @@ public final class SnapshotAssembler {
         List<SubscriptionInfo> subscriptions = new ArrayList<>();
         for (SubscriptionInfo sub : reading.subscriptions()) {
             Health.Builder linkHealth = new Health.Builder();
-            Link link = link(name, reading.database().source(), sub, sources, linkHealth);
+            Pairing.Link link = pairing.link(name, reading.database().source(), sub, sources, linkHealth);
             DatabaseSnapshot source = link == null ? null : sources.get(link.sourceDatabase());
             Map<String, Long> sourceSizes = source == null ? Map.of() : source.tables().stream()
                     .collect(Collectors.toMap(TableInfo::qualifiedName, TableInfo::sizeBytes, (a, b) -> a));
@@ -180,7 +168,7 @@ public final class SnapshotAssembler {
             SubscriptionInfo draft = sub.with(tables, states, stats, null);
             SubscriptionInfo full = draft.with(tables, states, stats, HealthRules.subscription(draft, thresholds, now, syncStill));
             subscriptions.add(full);
-            drafts.add(new Draft(name, full, link, linkHealth.addAll(full.health())));
+            drafts.add(new Pairing.Draft(name, full, link, linkHealth.addAll(full.health())));
         }
         Health.Builder health = commonHealth(reading);
         rollUp(health, "subscription", subscriptions.stream().map(s -> Map.entry(s.name(), s.health())).toList());
@@ -234,17 +222,12 @@ public final class SnapshotAssembler {
         }
         if (!noIdentity.isEmpty()) {
             health.add(Status.CRITICAL, noIdentity.size() + " published table(s) without a primary key or usable replica"
-                    + " identity, whose UPDATE/DELETE the source rejects: " + sample(noIdentity));
+                    + " identity, whose UPDATE/DELETE the source rejects: " + Units.sample(noIdentity));
         }
         if (!unpublished.isEmpty()) {
             health.add(Status.WARNING, unpublished.size() + " table(s) in no publication, which a migration would miss: "
-                    + sample(unpublished));
+                    + Units.sample(unpublished));
         }
-    }
-
-    private static String sample(List<String> names) {
-        return names.size() <= 5 ? String.join(", ", names)
-                : String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
     }
 
     private static void rollUp(Health.Builder health, String kind, List<Map.Entry<String, Health>> children) {
@@ -271,133 +254,8 @@ public final class SnapshotAssembler {
         return classified.withActivity(activity, classified.stalledSince(), HealthRules.walSender(classified, still, now));
     }
 
-    /**
-     * Finds the slot a subscription consumes: an explicit pair from the config first, then the target's configured
-     * source, then the one reachable source holding a slot of that name. A pair whose source is unreachable this
-     * tick keeps its last known link.
-     */
-    private Link link(String target, String configuredSource, SubscriptionInfo sub, Map<String, DatabaseSnapshot> sources,
-                      Health.Builder health) {
-        String key = ChangeClock.key(target, sub.name());
-        PairSettings explicit = explicitPairs.get(key);
-        Link link;
-        if (explicit != null) {
-            link = new Link(explicit.source(), explicit.slot() == null ? sub.slotName() : explicit.slot(), "pairs");
-            requireSlot(link, sources, health);
-        } else if (configuredSource != null) {
-            link = new Link(configuredSource, sub.slotName(), "source");
-            requireSlot(link, sources, health);
-        } else {
-            List<String> holders = sources.values().stream().filter(DatabaseSnapshot::reachable)
-                    .filter(db -> db.slots().stream().anyMatch(s -> s.name().equals(sub.slotName())))
-                    .map(DatabaseSnapshot::name).toList();
-            Link known = knownPairs.get(key);
-            if (holders.size() == 1) {
-                link = new Link(holders.get(0), sub.slotName(), "slot name");
-            } else if (holders.size() > 1) {
-                health.add(Status.WARNING, "slot " + sub.slotName() + " exists on several sources (" + String.join(", ", holders)
-                        + "): cannot tell which one this subscription consumes; set monitor.pairs or the target's source");
-                link = null;
-            } else if (known != null && sources.containsKey(known.sourceDatabase()) && !sources.get(known.sourceDatabase()).reachable()) {
-                link = known;
-            } else {
-                health.add(Status.WARNING, "no configured source database has a slot named " + sub.slotName());
-                link = null;
-            }
-        }
-        if (link == null) {
-            knownPairs.remove(key);
-        } else {
-            knownPairs.put(key, link);
-        }
-        return link;
-    }
-
-    private static void requireSlot(Link link, Map<String, DatabaseSnapshot> sources, Health.Builder health) {
-        DatabaseSnapshot source = sources.get(link.sourceDatabase());
-        if (source != null && source.reachable() && source.slots().stream().noneMatch(s -> s.name().equals(link.slotName()))) {
-            health.add(Status.CRITICAL, "source " + link.sourceDatabase() + " has no slot named " + link.slotName()
-                    + " (linked by " + link.linkedBy() + "): the subscription cannot be receiving changes");
-        }
-    }
-
-    private List<PairInfo> pairs(List<Draft> drafts, Map<String, DatabaseSnapshot> byName, Instant now) {
-        List<Draft> all = new ArrayList<>(drafts);
-        // A target that is down this tick still owes its pairs: show them as unreachable rather than dropping them.
-        knownPairs.keySet().removeIf(k -> !byName.containsKey(databaseOf(k)));
-        knownPairs.forEach((key, link) -> {
-            DatabaseSnapshot target = byName.get(databaseOf(key));
-            if (!target.reachable()) {
-                String subscription = key.substring(key.indexOf('\u0000') + 1);
-                SubscriptionInfo placeholder = new SubscriptionInfo(subscription, false, link.slotName(), List.of(), null,
-                        null, null, null, null, null, null, null, null, null, null, 0, null, List.of(), Map.of(), null,
-                        Health.HEALTHY);
-                all.add(new Draft(target.name(), placeholder, link, new Health.Builder().add(Status.CRITICAL,
-                        "target database " + target.name() + " is unreachable: the subscription cannot be checked")));
-            }
-        });
-
-        Map<String, Integer> nameUse = new HashMap<>();
-        all.forEach(d -> nameUse.merge(d.subscription().name(), 1, Integer::sum));
-        List<PairInfo> pairs = new ArrayList<>();
-        for (Draft d : all) {
-            SubscriptionInfo sub = d.subscription();
-            DatabaseSnapshot target = byName.get(d.target());
-            Long lag = null;
-            LagEstimator.Estimate estimate = new LagEstimator.Estimate(null, "unknown: the subscription is not linked to a slot", null);
-            String walSender = null;
-            List<String> missing = List.of();
-            if (d.link() != null) {
-                DatabaseSnapshot source = byName.get(d.link().sourceDatabase());
-                if (!source.reachable()) {
-                    d.health().add(Status.CRITICAL, "source database " + source.name() + " is unreachable: lag unknown");
-                    estimate = new LagEstimator.Estimate(null, "unknown: the source is unreachable", null);
-                } else {
-                    SlotInfo slot = source.slots().stream().filter(s -> s.name().equals(d.link().slotName())).findFirst().orElse(null);
-                    WalSenderInfo sender = source.walSenders().stream()
-                            .filter(w -> w.slotName().equals(d.link().slotName())).findFirst().orElse(null);
-                    if (slot != null) {
-                        lag = slot.lagBytes();
-                        d.health().addAll(slot.health());
-                        estimate = lagEstimator.estimate(ChangeClock.key(d.target(), sub.name()), now, lag,
-                                slot.confirmedFlushLsn(), sender == null ? null : sender.replayLagMillis());
-                    }
-                    walSender = sender == null ? "none" : sender.activity();
-                    if (sender != null) {
-                        d.health().addAll(sender.health());
-                    }
-                    if (target.reachable()) {
-                        missing = missingTables(source, sub);
-                        if (!missing.isEmpty()) {
-                            d.health().add(Status.WARNING, missing.size() + " published table(s) not in the subscription: "
-                                    + sample(missing) + " (ALTER SUBSCRIPTION " + sub.name() + " REFRESH PUBLICATION)");
-                        }
-                    }
-                }
-            }
-            String name = nameUse.get(sub.name()) > 1 ? d.target() + "." + sub.name() : sub.name();
-            pairs.add(new PairInfo(name, d.link() == null ? null : d.link().sourceDatabase(),
-                    d.link() == null ? null : d.link().slotName(), d.target(), sub.name(),
-                    d.link() == null ? null : d.link().linkedBy(), lag, estimate.seconds(), estimate.method(),
-                    estimate.rateBytesPerSecond() == null ? null : (double) Math.round(estimate.rateBytesPerSecond()),
-                    walSender, sub.tableStates(), missing, d.health().build()));
-        }
-        pairs.sort(Comparator.comparing(PairInfo::name));
-        return pairs;
-    }
-
-    /** Tables the subscribed publications publish on the source that the subscription does not list. */
-    private static List<String> missingTables(DatabaseSnapshot source, SubscriptionInfo sub) {
-        Set<String> expected = new LinkedHashSet<>();
-        source.publications().stream().filter(p -> sub.publications().contains(p.name()))
-                .forEach(p -> expected.addAll(p.tables()));
-        Set<String> known = new HashSet<>();
-        sub.tables().forEach(t -> known.add(t.qualifiedName()));
-        return expected.stream().filter(t -> !known.contains(t)).sorted().toList();
-    }
-
     private static String databaseOf(String key) {
-        return key.substring(0, key.indexOf('\u0000'));
+        return ChangeClock.databaseOf(key);
     }
 
     private static Summary summary(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {

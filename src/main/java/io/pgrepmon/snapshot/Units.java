@@ -1,6 +1,7 @@
 package io.pgrepmon.snapshot;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /** Human units for health reasons: 1.5 MiB, 75 s, 2 min 5 s. */
@@ -33,5 +34,11 @@ public final class Units {
             return (seconds / 60) + " min " + (seconds % 60) + " s";
         }
         return (seconds / 3600) + " h " + (seconds % 3600 / 60) + " min";
+    }
+
+    /** Up to five names, then how many more: keeps a reason readable when hundreds of tables share it. */
+    public static String sample(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
     }
 }

@@ -29,6 +29,7 @@ scripts/test-replication.sh "$RATE" 0 > "$STATE_DIR/load.log" 2>&1 &
 pids+=($!)
 
 echo "Monitor: http://localhost:8080  (REST: /api/snapshot, WebSocket: /api/ws)  Ctrl-C to stop"
-java -jar target/quarkus-app/quarkus-run.jar --config "$STATE_DIR/config.yaml" &
+# Bound to loopback: no credentials needed (access control is on by default on any other address).
+java -Dquarkus.http.host=127.0.0.1 -jar target/quarkus-app/quarkus-run.jar --config "$STATE_DIR/config.yaml" &
 pids+=($!)
 wait "${pids[-1]}"

@@ -151,8 +151,45 @@
     document.body.classList.toggle('stale', !!stale);
   }
 
-  function connect() {
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`);
+  // Access control: with basic authentication the browser asks for the password on the first 401 and sends it on
+  // later requests, the WebSocket handshake included. With an API token the page asks for it, keeps it in this
+  // tab, and sends it as a header; for the WebSocket, whose browser API cannot set headers, as a sub-protocol
+  // that the server turns back into the header, so the token never appears in a URL.
+  const token = () => sessionStorage.getItem('pgrepmon-token');
+
+  async function authorized() {
+    const headers = token() ? { Authorization: `Bearer ${token()}` } : {};
+    const response = await fetch('/api/snapshot', { headers, credentials: 'same-origin' });
+    if (response.status !== 401) return true;
+    if ((response.headers.get('WWW-Authenticate') || '').startsWith('Bearer')) {
+      sessionStorage.removeItem('pgrepmon-token');
+      $('login').hidden = false;
+      setConnection('API token required', true);
+    } else {
+      setConnection('not authorized', true);
+    }
+    return false;
+  }
+
+  $('login').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem('pgrepmon-token', $('token').value.trim());
+    $('token').value = '';
+    $('login').hidden = true;
+    connect();
+  });
+
+  async function connect() {
+    try {
+      if (!(await authorized())) return;
+    } catch (e) {
+      setConnection(`reconnecting in ${Math.round(backoff / 1000)} s…`, true);
+      setTimeout(connect, backoff);
+      backoff = Math.min(backoff * 2, 15000);
+      return;
+    }
+    const protocols = token() ? ['pgrepmon', `quarkus-http-upgrade#Authorization#${encodeURIComponent(`Bearer ${token()}`)}`] : ['pgrepmon'];
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`, protocols);
     ws.onopen = () => { backoff = 500; setConnection('live'); };
     ws.onmessage = (e) => { latest = JSON.parse(e.data); receivedAt = Date.now(); setConnection('live'); render(); };
     ws.onclose = () => {

@@ -28,16 +28,100 @@ public final class ConfigValidator {
      * @throws InvalidConfigException listing every problem found, each naming its property and the fix
      */
     public static MonitorSettings validate(MonitorConfig config) {
+        return validate(config, "localhost");
+    }
+
+    /**
+     * @param httpHost the address the HTTP server listens on ({@code quarkus.http.host}): access control is on by
+     *                 default unless it is loopback
+     */
+    public static MonitorSettings validate(MonitorConfig config, String httpHost) {
         List<String> problems = new ArrayList<>();
         checkDurations(config, problems);
         checkThresholds(config.thresholds(), problems);
         List<DatabaseSettings> databases = checkDatabases(config.databases(), problems);
         checkSources(databases, problems);
         List<PairSettings> pairs = checkPairs(config.pairs().orElse(List.of()), databases, problems);
+        SecuritySettings security = checkSecurity(config.security(), httpHost, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new MonitorSettings(databases, pairs);
+        return new MonitorSettings(databases, pairs, security);
+    }
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d{2}\\$[./A-Za-z0-9]{53}");
+
+    static boolean loopback(String host) {
+        String h = host == null ? "" : host.trim();
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
+    }
+
+    private static SecuritySettings checkSecurity(MonitorConfig.Security security, String httpHost, List<String> problems) {
+        String key = "monitor.security";
+        boolean enabled = security.enabled().orElse(!loopback(httpHost));
+        if (!enabled) {
+            return SecuritySettings.off(security.enabled().isPresent()
+                    ? key + ".enabled is false: API and WebSocket are open to anyone who can reach the port"
+                    : "the HTTP server listens on loopback (" + httpHost + ") only: no credentials required");
+        }
+        String token = secret(key + ".token-sha256", security.tokenSha256(), security.tokenSha256File(), problems);
+        byte[] tokenHash = null;
+        if (token != null) {
+            if (SHA256_HEX.matcher(token).matches()) {
+                tokenHash = java.util.HexFormat.of().parseHex(token.toLowerCase(java.util.Locale.ROOT));
+            } else {
+                // The value is not echoed: it may be the token itself pasted by mistake.
+                problems.add(key + ".token-sha256 is not a SHA-256 in hex (64 hex digits): configure the hash of the token,"
+                        + " e.g. printf %s \"$TOKEN\" | sha256sum, never the token itself");
+            }
+        }
+        String user = security.basic().username().filter(u -> !u.isBlank()).orElse(null);
+        String hash = secret(key + ".basic.password-hash", security.basic().passwordHash(), security.basic().passwordHashFile(), problems);
+        if (user != null && hash == null) {
+            problems.add(key + ".basic.username is set without a password hash: set " + key + ".basic.password-hash or "
+                    + key + ".basic.password-hash-file (a bcrypt hash)");
+        } else if (user == null && hash != null) {
+            problems.add(key + ".basic.password-hash is set without " + key + ".basic.username");
+        } else if (hash != null && !BCRYPT.matcher(hash).matches()) {
+            problems.add(key + ".basic.password-hash is not a bcrypt hash ($2a$, $2b$ or $2y$ followed by the cost and 53"
+                    + " characters): make one with htpasswd -nbBC 12 \"\" PASSWORD or --hash-password");
+        }
+        List<String> origins = security.allowedOrigins().orElse(List.of());
+        for (int i = 0; i < origins.size(); i++) {
+            String origin = origins.get(i);
+            if (!origin.matches("https?://[^/\\s]+")) {
+                problems.add(key + ".allowed-origins[" + i + "] '" + origin + "' is not an origin: use scheme://host[:port],"
+                        + " e.g. https://ops.example.com, without a path");
+            }
+        }
+        if (tokenHash == null && user == null && token == null && hash == null) {
+            problems.add(key + ": access control is on (the HTTP server listens on " + httpHost + ", not only on loopback)"
+                    + " but no credential is configured: set " + key + ".token-sha256(-file) and/or " + key
+                    + ".basic.username with " + key + ".basic.password-hash(-file), or set " + key
+                    + ".enabled=false to run without access control");
+        }
+        String why = "the HTTP server listens on " + httpHost + (security.enabled().isPresent() ? " and " + key + ".enabled is true" : "");
+        return new SecuritySettings(true, why, tokenHash, user, hash, origins);
+    }
+
+    /** A value given inline or in a file (not both); trailing whitespace ignored; null when neither. */
+    private static String secret(String key, java.util.Optional<String> inline, java.util.Optional<String> file,
+                                 List<String> problems) {
+        if (inline.isPresent() && file.isPresent()) {
+            problems.add(key + " and " + key + "-file are both set: keep only one (the file is preferred for mounted secrets)");
+            return null;
+        }
+        if (file.isPresent()) {
+            try {
+                return Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip();
+            } catch (IOException | RuntimeException e) {
+                problems.add(key + "-file '" + file.get() + "' cannot be read (" + e.getClass().getSimpleName()
+                        + "): check the path and that the monitor's user may read it");
+                return null;
+            }
+        }
+        return inline.map(String::strip).filter(v -> !v.isEmpty()).orElse(null);
     }
 
     private static void checkSources(List<DatabaseSettings> databases, List<String> problems) {
@@ -98,6 +182,9 @@ public final class ConfigValidator {
         }
         positiveAndBelowInterval("monitor.connect-timeout", config.connectTimeout(), interval, problems);
         positiveAndBelowInterval("monitor.query-timeout", config.queryTimeout(), interval, problems);
+        if (config.idleTimeout().isNegative()) {
+            problems.add("monitor.idle-timeout is negative: use a duration such as 10m, or 0 to keep connections open");
+        }
         if (config.connectTimeout().compareTo(config.queryTimeout()) > 0) {
             problems.add("monitor.connect-timeout (" + config.connectTimeout().toMillis() + "ms) is longer than monitor.query-timeout ("
                     + config.queryTimeout().toMillis() + "ms), which bounds the whole poll: make it shorter");

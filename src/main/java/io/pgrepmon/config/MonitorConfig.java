@@ -36,9 +36,81 @@ public interface MonitorConfig {
     Duration queryTimeout();
 
     /**
+     * How long an idle connection to a database is kept before it is closed (0: never). With one poll per interval
+     * the connection is normally reused; this closes it after a long pause.
+     */
+    @WithDefault("10m")
+    Duration idleTimeout();
+
+    /**
+     * TCP keepalive on the database connections, so that a peer that vanished without closing is noticed by the
+     * operating system even between polls.
+     */
+    @WithDefault("true")
+    boolean tcpKeepAlive();
+
+    /**
      * Health thresholds.
      */
     Thresholds thresholds();
+
+    /**
+     * Who may read the dashboard, the API and the WebSocket. The health endpoints stay open.
+     */
+    Security security();
+
+    /** Access control of the dashboard, API and WebSocket. */
+    interface Security {
+
+        /**
+         * Whether API and WebSocket require credentials. When not set: required unless the HTTP server listens on
+         * loopback only ({@code quarkus.http.host} localhost, 127.0.0.1 or ::1). Set false explicitly to run open.
+         */
+        Optional<Boolean> enabled();
+
+        /**
+         * SHA-256 (hex) of the API token clients send as {@code Authorization: Bearer <token>}. Only the hash is
+         * configured, so the configuration never holds the token. Make one with {@code openssl rand -hex 32} and
+         * hash it with {@code printf %s "$TOKEN" | sha256sum}.
+         */
+        Optional<String> tokenSha256();
+
+        /**
+         * File holding the token's SHA-256 (hex), e.g. a mounted secret; trailing newlines are ignored.
+         */
+        Optional<String> tokenSha256File();
+
+        /**
+         * Basic authentication for people at the dashboard.
+         */
+        Basic basic();
+
+        /**
+         * Origins, besides the page's own, allowed to open the WebSocket (e.g. {@code https://ops.example.com}).
+         * A browser handshake from any other Origin gets 403 (cross-site WebSocket hijacking).
+         */
+        Optional<List<String>> allowedOrigins();
+    }
+
+    /** One user for basic authentication, with a bcrypt password hash. */
+    interface Basic {
+
+        /**
+         * User name; basic authentication is off when not set.
+         */
+        Optional<String> username();
+
+        /**
+         * bcrypt hash of the password ({@code $2a$...}, {@code $2b$...} or {@code $2y$...}), e.g. from
+         * {@code htpasswd -nbBC 12 "" PASSWORD | cut -d: -f2} or {@code java -jar quarkus-run.jar --hash-password}.
+         */
+        Optional<String> passwordHash();
+
+        /**
+         * File holding the bcrypt hash (a mounted secret); trailing newlines are ignored.
+         */
+        Optional<String> passwordHashFile();
+    }
 
     /**
      * The databases to watch: publishers ({@code source}) and subscribers ({@code target}).

@@ -60,6 +60,9 @@ public final class DatabaseClient {
                 .with(new PoolOptions()
                         .setMaxSize(POOL_SIZE)
                         .setMaxWaitQueueSize(1)
+                        // 0 keeps it forever; otherwise a connection idle that long is closed and reopened on demand.
+                        .setIdleTimeout((int) config.idleTimeout().toMillis())
+                        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
                         .setConnectionTimeout((int) config.queryTimeout().toMillis())
                         .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
                 .connectingTo(connectOptions(settings, config))
@@ -74,7 +77,7 @@ public final class DatabaseClient {
                 .setDatabase(db.dbname())
                 .setUser(db.user())
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setTcpKeepAlive(true)
+                .setTcpKeepAlive(config.tcpKeepAlive())
                 .setCachePreparedStatements(false)
                 .addProperty("application_name", APPLICATION_NAME)
                 // The server cancels a query that outlives the poll's deadline, so the connection is free again.

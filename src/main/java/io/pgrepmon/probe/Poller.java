@@ -1,9 +1,9 @@
 package io.pgrepmon.probe;
 
-import io.pgrepmon.config.ConfigValidator;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.MonitorSettings;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.snapshot.DatabaseReading;
 import io.pgrepmon.snapshot.ProbeReport;
 import io.pgrepmon.snapshot.ServerInfo;
@@ -40,6 +40,7 @@ public class Poller {
     static final String JOB = "poll-databases";
 
     private final MonitorConfig config;
+    private final Settings settings;
     private final Vertx vertx;
     private final SnapshotHub hub;
     private final Scheduler scheduler;
@@ -55,8 +56,9 @@ public class Poller {
     private volatile SnapshotAssembler assembler;
     private volatile Instant startedAt;
 
-    public Poller(MonitorConfig config, Vertx vertx, SnapshotHub hub, Scheduler scheduler) {
+    public Poller(MonitorConfig config, Settings settings, Vertx vertx, SnapshotHub hub, Scheduler scheduler) {
         this.config = config;
+        this.settings = settings;
         this.vertx = vertx;
         this.hub = hub;
         this.scheduler = scheduler;
@@ -64,11 +66,11 @@ public class Poller {
 
     /** Validates the whole configuration first: an invalid one stops start-up before anything connects. */
     void start(@Observes @Priority(10) StartupEvent event) {
-        MonitorSettings settings = ConfigValidator.validate(config);
-        List<DatabaseSettings> databases = settings.databases();
+        MonitorSettings validated = settings.get();
+        List<DatabaseSettings> databases = validated.databases();
         startedAt = Instant.now();
         clients = databases.stream().map(db -> new DatabaseClient(db, config, vertx)).toList();
-        assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval(), settings.pairs(), startedAt);
+        assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval(), validated.pairs(), startedAt);
         scheduler.newJob(JOB)
                 .setInterval(config.refreshInterval().toString()) // ISO-8601, e.g. PT5S
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)

@@ -190,4 +190,46 @@ class ConfigValidatorTest {
         assertThat(example.thresholds().safeWalSize()).isEqualTo(1024L * 1024 * 1024);
         assertThat(example.pairs()).isEmpty();
     }
+
+    @Test
+    void accessControlIsOnUnlessLoopbackOrExplicitlyOffAndNeedsACredential() {
+        assertThat(ConfigValidator.validate(map(valid()), "127.0.0.1").security().enabled()).isFalse();
+        assertThatThrownBy(() -> ConfigValidator.validate(map(valid()), "0.0.0.0"))
+                .hasMessageContaining("monitor.security: access control is on (the HTTP server listens on 0.0.0.0, not only on loopback)"
+                        + " but no credential is configured");
+        Map<String, String> off = valid();
+        off.put("monitor.security.enabled", "false");
+        SecuritySettings open = ConfigValidator.validate(map(off), "0.0.0.0").security();
+        assertThat(open.enabled()).isFalse();
+        assertThat(open.why()).contains("monitor.security.enabled is false");
+
+        Map<String, String> p = valid();
+        p.put("monitor.security.token-sha256", "a".repeat(64));
+        SecuritySettings withToken = ConfigValidator.validate(map(p), "0.0.0.0").security();
+        assertThat(withToken.enabled()).isTrue();
+        assertThat(withToken.tokenSha256()).hasSize(32);
+        assertThat(withToken.toString()).doesNotContain("aaaa");
+    }
+
+    @Test
+    void badCredentialsConfigurationIsNamedWithoutEchoingSecrets() {
+        Map<String, String> p = valid();
+        p.put("monitor.security.enabled", "true");
+        p.put("monitor.security.token-sha256", "my-actual-token-pasted-by-mistake");
+        p.put("monitor.security.basic.username", "ops");
+        p.put("monitor.security.basic.password-hash", "plain-password-canary");
+        p.put("monitor.security.allowed-origins[0]", "https://ops.example.com/dashboard");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p), "0.0.0.0"))
+                .hasMessageContaining("monitor.security.token-sha256 is not a SHA-256 in hex")
+                .hasMessageContaining("monitor.security.basic.password-hash is not a bcrypt hash")
+                .hasMessageContaining("monitor.security.allowed-origins[0] 'https://ops.example.com/dashboard' is not an origin")
+                .hasMessageNotContaining("my-actual-token-pasted-by-mistake")
+                .hasMessageNotContaining("plain-password-canary");
+
+        Map<String, String> q = valid();
+        q.put("monitor.security.basic.username", "ops");
+        q.put("monitor.security.enabled", "true");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(q), "0.0.0.0"))
+                .hasMessageContaining("monitor.security.basic.username is set without a password hash");
+    }
 }

@@ -18,21 +18,61 @@ public final class SocketClient implements AutoCloseable {
     private final WebSocket socket;
 
     public SocketClient(URI uri) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create(uri.toString().replaceFirst("^http", "ws")), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
+        this(uri, java.util.Map.of());
+    }
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            messages.add(partial.toString());
-                            partial.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).join();
+    /** Connects with extra handshake headers (Authorization, Origin) and, if given, sub-protocols to offer. */
+    public SocketClient(URI uri, java.util.Map<String, String> headers, String... subprotocols) {
+        this.socket = builder(headers, subprotocols).buildAsync(ws(uri), listener()).join();
+    }
+
+    /** The HTTP status of a handshake: 101 when upgraded, else what the server answered (401, 403...). */
+    public static int handshakeStatus(URI uri, java.util.Map<String, String> headers, String... subprotocols) {
+        try {
+            WebSocket socket = builder(headers, subprotocols).buildAsync(ws(uri), new WebSocket.Listener() { }).join();
+            socket.abort();
+            return 101;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException handshake) {
+                return handshake.getResponse().statusCode();
+            }
+            throw e;
+        }
+    }
+
+    /** The sub-protocol the server chose, empty if none. */
+    public String subprotocol() {
+        return socket.getSubprotocol();
+    }
+
+    private static WebSocket.Builder builder(java.util.Map<String, String> headers, String... subprotocols) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        if (subprotocols.length > 0) {
+            builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        return builder;
+    }
+
+    private static URI ws(URI uri) {
+        return URI.create(uri.toString().replaceFirst("^http", "ws"));
+    }
+
+    private WebSocket.Listener listener() {
+        return new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    messages.add(partial.toString());
+                    partial.setLength(0);
+                }
+                ws.request(1);
+                return null;
+            }
+        };
     }
 
     /** The next message as JSON, failing if none arrives in time. */

@@ -51,6 +51,24 @@ public final class DatabaseClient {
         old.close().subscribe().with(ignored -> { }, ignored -> { });
     }
 
+    /**
+     * The PG client reports a refused certificate only as "SSL handshake failed" (the cause is not passed on), so
+     * the error is completed with what this database's ssl-mode requires of the certificate.
+     */
+    public String explain(String error) {
+        if (error == null || !error.contains("SSL handshake failed")) {
+            return error;
+        }
+        return error + switch (settings.sslMode()) {
+            case VERIFY_FULL -> " (ssl-mode verify-full: the server's certificate must chain to ssl-root-cert "
+                    + settings.sslRootCert() + " and name the host '" + settings.host()
+                    + "' (a certificate naming a DNS name does not cover an IP address); check both, or use verify-ca)";
+            case VERIFY_CA -> " (ssl-mode verify-ca: the server's certificate must chain to ssl-root-cert "
+                    + settings.sslRootCert() + ")";
+            default -> " (the server closed the connection during the TLS handshake)";
+        };
+    }
+
     public Uni<Void> close() {
         return pool.close();
     }

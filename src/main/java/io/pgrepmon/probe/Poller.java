@@ -117,7 +117,7 @@ public class Poller {
                         "no answer within " + deadline.toMillis() + " ms (monitor.query-timeout)"))
                 .onFailure(TimeoutException.class).invoke(client::reset)
                 .onFailure().recoverWithItem(e -> DatabaseReading.unreachable(db, polledAt, millisSince(t0),
-                        db.redact(describe(e))));
+                        db.redact(client.explain(describe(e)))));
     }
 
     private Uni<DatabaseReading> readProbes(SqlConnection connection, DatabaseSettings db, ServerInfo server,
@@ -161,9 +161,24 @@ public class Poller {
         return describe(e);
     }
 
+    /**
+     * The message and its causes' messages, e.g. "SSL handshake failed: No subject alternative names matching IP
+     * address 127.0.0.1 found": a TLS or network failure is only clear with its cause.
+     */
     static String describe(Throwable e) {
-        String message = e.getMessage();
-        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        StringBuilder text = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable t = e; t != null && seen.add(t) && seen.size() <= 5; t = t.getCause()) {
+            String message = t instanceof java.net.UnknownHostException
+                    ? "unknown host " + t.getMessage() + " (the name does not resolve: check monitor.databases[].host and DNS)"
+                    : t.getMessage();
+            if (message == null || message.isBlank() || text.indexOf(message) >= 0) {
+                continue;
+            }
+            // A wrapper often repeats its cause's message after the class name: keep only new text.
+            text.append(text.isEmpty() ? "" : ": ").append(message.replaceFirst("^[\\w.$]+(Exception|Error): ", ""));
+        }
+        return text.isEmpty() ? e.getClass().getSimpleName() : text.toString();
     }
 
     private static long millisSince(long t0) {

@@ -119,6 +119,27 @@ public final class PgCluster implements AutoCloseable {
         return name;
     }
 
+    /** Puts a rule first in pg_hba.conf (so it wins) and reloads the server. */
+    public void addHbaRule(String rule) {
+        try {
+            Path hba = data.resolve("pg_hba.conf");
+            Files.writeString(hba, rule + "\n" + Files.readString(hba));
+            run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "reload"), 30);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Gives a file to the postgres user (mode 600 for a key), as the server requires for its TLS files. */
+    public static void ownByPostgres(Path file, boolean key) {
+        try {
+            chownToPostgres(file);
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(key ? "rw-------" : "rw-r--r--"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String host() {
         return "127.0.0.1";
     }

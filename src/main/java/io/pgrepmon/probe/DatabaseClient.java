@@ -52,10 +52,15 @@ public final class DatabaseClient {
     }
 
     /**
-     * The PG client reports a refused certificate only as "SSL handshake failed" (the cause is not passed on), so
-     * the error is completed with what this database's ssl-mode requires of the certificate.
+     * Completes errors that are unclear on their own: the PG client reports a refused certificate only as "SSL
+     * handshake failed" (the cause is not passed on), so the error says what this database's ssl-mode requires of
+     * the certificate; a full server says why and what the monitor does about it.
      */
     public String explain(String error) {
+        if (error != null && error.contains("(53300)")) {
+            return error + " (the server's max_connections is exhausted; the monitor tries once per interval, with one"
+                    + " connection per database, and a connection limit on its role keeps it from taking the last slots)";
+        }
         if (error == null || !error.contains("SSL handshake failed")) {
             return error;
         }

@@ -88,6 +88,11 @@ public class Poller {
                 e -> Log.debugf("closing pool of %s: %s", client.settings().name(), client.settings().redact(e.getMessage()))));
     }
 
+    /** The databases' clients, for tests that poll one directly. */
+    List<DatabaseClient> clients() {
+        return clients;
+    }
+
     /** When polling was scheduled; null before start-up completes. */
     public Instant startedAt() {
         return startedAt;

@@ -51,6 +51,15 @@ public class SnapshotFanout {
         clients.remove(connection.id());
     }
 
+    /** Snapshots waiting to be sent, over all clients: at most one each, whatever a client's reading speed. */
+    public int waitingSnapshots() {
+        return (int) clients.values().stream().filter(client -> client.waiting.get() != null).count();
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
     private void broadcast(Published published) {
         clients.values().forEach(client -> client.offer(published));
     }

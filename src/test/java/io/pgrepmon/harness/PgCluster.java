@@ -119,6 +119,16 @@ public final class PgCluster implements AutoCloseable {
         return name;
     }
 
+    /** The server's log so far. */
+    public String serverLog() {
+        try {
+            Path log = base.resolve("server.log");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Puts a rule first in pg_hba.conf (so it wins) and reloads the server. */
     public void addHbaRule(String rule) {
         try {

@@ -1,0 +1,340 @@
+package io.pgrepmon.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgrepmon.config.Role;
+import io.pgrepmon.harness.FaultResource;
+import io.pgrepmon.harness.FaultResource.Faults;
+import io.pgrepmon.harness.InjectReplicationPair;
+import io.pgrepmon.harness.Replication;
+import io.pgrepmon.harness.SocketClient;
+import io.pgrepmon.snapshot.DatabaseSnapshot;
+import io.pgrepmon.snapshot.Health;
+import io.pgrepmon.snapshot.Snapshot;
+import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.snapshot.Status;
+import io.pgrepmon.snapshot.Summary;
+import io.pgrepmon.snapshot.TableInfo;
+import io.pgrepmon.web.SnapshotFanout;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.pgrepmon.harness.Snapshots.database;
+import static io.pgrepmon.harness.Snapshots.latest;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Faults on real servers (see {@link FaultResource}). In each, a witness samples the snapshot four times a second
+ * and checks that the healthy database keeps being polled on schedule, so that no fault holds up the others.
+ */
+@QuarkusTest
+@WithTestResource(FaultResource.class)
+class FaultTests {
+
+    /** Interval 1 s, deadline 700 ms: the healthy database's poll time never lags by more than this. */
+    static final long MAX_GAP_MILLIS = 2600;
+
+    @InjectReplicationPair
+    Faults faults;
+
+    @Inject
+    Poller poller;
+
+    @Inject
+    SnapshotHub hub;
+
+    @Inject
+    SnapshotFanout fanout;
+
+    @TestHTTPResource("/api/ws")
+    URI socket;
+
+    private Witness witness;
+
+    /** Samples the steady database's poll time in the background and keeps the largest gap between two polls. */
+    static final class Witness implements AutoCloseable {
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong maxGap = new AtomicLong();
+        private final Thread thread;
+
+        Witness() {
+            thread = new Thread(() -> {
+                Instant last = null;
+                while (running.get()) {
+                    try {
+                        Instant polled = Instant.parse(database(latest(), "steady").get("polledAt").asText());
+                        if (last != null && polled.isAfter(last)) {
+                            maxGap.accumulateAndGet(Duration.between(last, polled).toMillis(), Math::max);
+                        }
+                        last = polled;
+                        Thread.sleep(250);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (RuntimeException | AssertionError ignored) {
+                        // before the first snapshot
+                    }
+                }
+            }, "witness");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        long maxGapMillis() {
+            return maxGap.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(5000);
+        }
+    }
+
+    @BeforeEach
+    void allUp() {
+        faults.proxy().forwarding(true);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode s = latest();
+            for (String name : List.of("steady", "victim", "flaky")) {
+                assertThat(database(s, name).get("reachable").asBoolean()).as(name).isTrue();
+            }
+        });
+        witness = new Witness();
+    }
+
+    @AfterEach
+    void othersStayedOnSchedule() throws InterruptedException {
+        if (witness == null) {
+            return;
+        }
+        witness.close();
+        assertThat(witness.maxGapMillis()).as("largest gap between two polls of the healthy database")
+                .isLessThanOrEqualTo(MAX_GAP_MILLIS);
+    }
+
+    static JsonNode db(String name) {
+        return database(latest(), name);
+    }
+
+    @Test
+    void blackholedHostIsDownAtItsDeadline() throws InterruptedException {
+        Thread.sleep(4000);
+        JsonNode blackholed = db("blackholed");
+        assertThat(blackholed.get("reachable").asBoolean()).isFalse();
+        assertThat(blackholed.get("error").asText()).containsAnyOf("timed out", "no answer within");
+        assertThat(blackholed.get("pollMillis").asLong()).as("connect timeout 500 ms, deadline 700 ms").isLessThan(1000);
+        assertThat(blackholed.get("health").get("status").asText()).isEqualTo("down");
+    }
+
+    @Test
+    void serverStoppedImmediatelyIsDownThenBackWithinTwoIntervals() throws InterruptedException {
+        Thread.sleep(300); // land in the middle of a tick
+        faults.victim().stopServer("immediate");
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                assertThat(db("victim").get("reachable").asBoolean()).isFalse());
+        Thread.sleep(1500);
+        faults.victim().startServer();
+        Instant started = Instant.now();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(db("victim").get("reachable").asBoolean()).isTrue());
+        assertThat(Duration.between(started, Instant.now()).toMillis()).as("back within two intervals").isLessThanOrEqualTo(2200);
+    }
+
+    @Test
+    void terminatedBackendIsReplacedOnTheNextPoll() {
+        long killed = Replication.count(faults.victim(), "postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE application_name = '" + DatabaseClient.APPLICATION_NAME + "' AND datname = 'postgres'");
+        assertThat(killed).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(db("victim").get("reachable").asBoolean()).isTrue();
+            assertThat(Replication.count(faults.victim(), "postgres", "SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                    + DatabaseClient.APPLICATION_NAME + "' AND datname = 'postgres'")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void queryBlockedByALockIsCutAtTheDeadline() throws Exception {
+        try (Connection lock = faults.victim().connect("postgres")) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("LOCK TABLE pg_catalog.pg_publication IN ACCESS EXCLUSIVE MODE");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                JsonNode victim = db("victim");
+                String text = victim.get("health").toString();
+                assertThat(text).containsAnyOf("statement timeout", "no answer within 700 ms");
+                assertThat(victim.get("pollMillis").asLong()).as("cut at the deadline").isLessThan(1200);
+            });
+            lock.rollback();
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(db("victim").get("health").get("status").asText()).isEqualTo("healthy"));
+    }
+
+    @Test
+    void exhaustedMaxConnectionsIsReportedWithoutARetryStorm() throws Exception {
+        List<Connection> fillers = new ArrayList<>();
+        try {
+            Replication.count(faults.victim(), "postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = '" + DatabaseClient.APPLICATION_NAME + "'");
+            String url = "jdbc:postgresql://127.0.0.1:" + faults.victim().port() + "/postgres";
+            while (fillers.size() < FaultResource.USER_SLOTS) {
+                try {
+                    fillers.add(DriverManager.getConnection(url, "filler", "filler"));
+                } catch (java.sql.SQLException full) {
+                    break; // the monitor took a slot back first: it is the one refused next time
+                }
+            }
+            int before = tooManyClients();
+            Instant start = Instant.now();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(db("victim").get("error").asText()).contains("(53300)", "max_connections"));
+            Thread.sleep(5000);
+            long seconds = Duration.between(start, Instant.now()).toSeconds() + 1;
+            int refused = tooManyClients() - before;
+            // Two databases (victim and flaky) on that server, one attempt each per tick at most.
+            assertThat(refused).as("refused connection attempts in %d s", seconds).isPositive().isLessThanOrEqualTo((int) (2 * seconds + 2));
+        } finally {
+            for (Connection c : fillers) {
+                c.close();
+            }
+        }
+    }
+
+    private int tooManyClients() {
+        return (int) faults.victim().serverLog().lines()
+                .filter(l -> l.contains("too many clients") || l.contains("remaining connection slots are reserved")).count();
+    }
+
+    @Test
+    void flappingDatabaseForHundredsOfPollsLeaksNothing() throws Exception {
+        DatabaseClient flaky = poller.clients().stream().filter(c -> c.settings().name().equals("flaky")).findFirst().orElseThrow();
+        for (int i = 0; i < 20; i++) {
+            poller.poll(flaky).await().atMost(Duration.ofSeconds(5));
+        }
+        long fdsBefore = openFiles();
+        long heapBefore = usedHeapAfterGc();
+        int down = 0;
+        int maxSessions = 0;
+        for (int i = 0; i < 400; i++) {
+            if (i % 20 == 0) {
+                faults.proxy().forwarding((i / 20) % 2 == 0);
+            }
+            if (i % 7 == 3) {
+                faults.proxy().cutAll();
+            }
+            if (!poller.poll(flaky).await().atMost(Duration.ofSeconds(5)).reachable()) {
+                down++;
+            }
+            if (i % 2 == 0) {
+                maxSessions = (int) Math.max(maxSessions, Replication.count(faults.victim(), "postgres",
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = 'flaky' AND application_name = '"
+                                + DatabaseClient.APPLICATION_NAME + "'"));
+            }
+        }
+        faults.proxy().forwarding(true);
+        poller.poll(flaky).await().atMost(Duration.ofSeconds(5));
+        long fdsAfter = openFiles();
+        long heapAfter = usedHeapAfterGc();
+        assertThat(down).as("the proxy really flapped").isBetween(100, 350);
+        assertThat(maxSessions).as("sessions on the server, pool size 1").isLessThanOrEqualTo(1);
+        assertThat(faults.proxy().maxOpen()).as("connections open at once through the proxy").isLessThanOrEqualTo(1);
+        assertThat(fdsAfter - fdsBefore).as("file descriptors %d -> %d", fdsBefore, fdsAfter).isLessThanOrEqualTo(20);
+        assertThat(heapAfter - heapBefore).as("heap %d -> %d bytes", heapBefore, heapAfter).isLessThan(32L * 1024 * 1024);
+    }
+
+    @Test
+    void webSocketClientThatStopsReadingHoldsAtMostOneSnapshot() throws Exception {
+        // This test publishes its own snapshots, which hide the poller's from the witness: it has nothing to watch.
+        witness.close();
+        witness = null;
+        Snapshot big = bigSnapshot(0);
+        try (Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new java.net.InetSocketAddress(socket.getHost(), socket.getPort()));
+            OutputStream out = stalled.getOutputStream();
+            out.write(("GET /api/ws HTTP/1.1\r\nHost: " + socket.getHost() + ":" + socket.getPort()
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = stalled.getInputStream();
+            String status = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+            assertThat(status).isEqualTo("HTTP/1.1 101");
+            // From here on the stalled client reads nothing more.
+            try (SocketClient reader = new SocketClient(socket)) {
+                long heapBefore = usedHeapAfterGc();
+                long base = 1_000_000_000L;
+                for (int i = 1; i <= 150; i++) {
+                    hub.publish(withSequence(big, base + i));
+                }
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    String raw = reader.nextRaw(Duration.ofSeconds(5));
+                    assertThat(raw).isNotNull();
+                    assertThat(raw).startsWith("{\"sequence\":" + (base + 150));
+                });
+                assertThat(fanout.waitingSnapshots()).as("waiting snapshots over all clients").isLessThanOrEqualTo(fanout.clientCount());
+                long heapAfter = usedHeapAfterGc();
+                assertThat(heapAfter - heapBefore).as("150 snapshots of %d bytes to a stalled client", json(big).length())
+                        .isLessThan(64L * 1024 * 1024);
+            }
+        }
+    }
+
+    private String json(Snapshot snapshot) {
+        hub.publish(snapshot);
+        return hub.latest().orElseThrow().json();
+    }
+
+    /** About a megabyte of JSON: a source with 4000 tables. */
+    static Snapshot bigSnapshot(long sequence) {
+        List<TableInfo> tables = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            tables.add(new TableInfo("public", "table_with_a_rather_long_name_" + i, List.of("pub_all_tables"), true,
+                    "default", true, 123_456_789L, 1_000_000L, new Health(Status.WARNING,
+                    List.of("in no publication: its rows will not reach the target (padding the snapshot)"))));
+        }
+        DatabaseSnapshot db = new DatabaseSnapshot("synthetic", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null,
+                Instant.now(), 1, null, Instant.now(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
+                tables, List.of());
+        return new Snapshot(sequence, Instant.now(), 1, 1000, Status.HEALTHY,
+                new Summary(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(db), List.of());
+    }
+
+    static Snapshot withSequence(Snapshot s, long sequence) {
+        return new Snapshot(sequence, s.takenAt(), s.tookMillis(), s.intervalMillis(), s.status(), s.summary(), s.databases(), s.pairs());
+    }
+
+    static long openFiles() throws java.io.IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        Runtime runtime = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}

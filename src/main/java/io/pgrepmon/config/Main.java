@@ -43,6 +43,16 @@ public final class Main {
                 fail("--config " + config + ": no readable file there; give the path of your YAML configuration");
                 return;
             }
+            try {
+                var syntax = YamlSyntax.check(Files.readString(file), config);
+                if (syntax.isPresent()) {
+                    fail(syntax.get());
+                    return;
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                fail("--config " + config + " cannot be read (" + e.getClass().getSimpleName() + ")");
+                return;
+            }
             System.setProperty("quarkus.config.locations", file.toUri().toString());
         }
         Quarkus.run(rest.toArray(String[]::new));

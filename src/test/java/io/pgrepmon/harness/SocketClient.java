@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class SocketClient implements AutoCloseable {
 
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
     private final WebSocket socket;
 
     public SocketClient(URI uri) {
@@ -72,7 +73,18 @@ public final class SocketClient implements AutoCloseable {
                 ws.request(1);
                 return null;
             }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closeCode.complete(statusCode);
+                return null;
+            }
         };
+    }
+
+    /** The close code the server sent, failing if it did not close in time. */
+    public int closeCode(Duration timeout) throws Exception {
+        return closeCode.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The next message as JSON, failing if none arrives in time. */

@@ -189,6 +189,9 @@ class ConfigValidatorTest {
         assertThat(example.thresholds().tableSyncStuck()).hasMinutes(10);
         assertThat(example.thresholds().safeWalSize()).isEqualTo(1024L * 1024 * 1024);
         assertThat(example.pairs()).isEmpty();
+        assertThat(example.security().basic().username()).contains("ops");
+        assertThat(example.security().tokenSha256File()).contains("/run/secrets/monitor-token-sha256");
+        assertThat(example.idleTimeout()).hasMinutes(10);
     }
 
     @Test

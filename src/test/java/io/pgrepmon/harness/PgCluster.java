@@ -6,7 +6,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -168,7 +167,18 @@ public final class PgCluster implements AutoCloseable {
     }
 
     public Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, SUPERUSER, password);
+        return connectAs(database, SUPERUSER, password);
+    }
+
+    /**
+     * Opens a JDBC connection with the driver class directly: DriverManager only offers drivers visible from the
+     * caller's class loader, which Quarkus replaces between test profiles.
+     */
+    public Connection connectAs(String database, String user, String userPassword) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", userPassword);
+        return new org.postgresql.Driver().connect("jdbc:postgresql://127.0.0.1:" + port + "/" + database, properties);
     }
 
     /** Runs statements one by one in autocommit (CREATE SUBSCRIPTION refuses a transaction block). */

@@ -31,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -191,15 +190,30 @@ class FaultTests {
     }
 
     @Test
+    void revokedPrivilegeTurnsTheDatabaseWarningInsteadOfStayingGreen() {
+        faults.victim().execute("postgres", "REVOKE pg_monitor FROM " + Replication.MONITOR_ROLE);
+        try {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                JsonNode victim = db("victim");
+                assertThat(victim.get("health").get("status").asText()).isEqualTo("warning");
+                assertThat(victim.get("privileges").toString()).contains("lacks pg_read_all_stats", "GRANT pg_monitor TO monitor");
+            });
+        } finally {
+            faults.victim().execute("postgres", "GRANT pg_monitor TO " + Replication.MONITOR_ROLE);
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(db("victim").get("privileges")).isEmpty());
+    }
+
+    @Test
     void exhaustedMaxConnectionsIsReportedWithoutARetryStorm() throws Exception {
         List<Connection> fillers = new ArrayList<>();
         try {
             Replication.count(faults.victim(), "postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                     + " WHERE application_name = '" + DatabaseClient.APPLICATION_NAME + "'");
-            String url = "jdbc:postgresql://127.0.0.1:" + faults.victim().port() + "/postgres";
             while (fillers.size() < FaultResource.USER_SLOTS) {
                 try {
-                    fillers.add(DriverManager.getConnection(url, "filler", "filler"));
+                    fillers.add(faults.victim().connectAs("postgres", "filler", "filler"));
                 } catch (java.sql.SQLException full) {
                     break; // the monitor took a slot back first: it is the one refused next time
                 }

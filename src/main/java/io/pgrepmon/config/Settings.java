@@ -17,9 +17,14 @@ public class Settings {
         this.settings = ConfigValidator.validate(config, httpHost);
         SecuritySettings security = settings.security();
         if (security.enabled()) {
-            Log.infof("Access control on (%s): %s", security.why(),
-                    (security.tokenSha256() != null ? "API token" : "") + (security.tokenSha256() != null && security.basicUser() != null ? " and " : "")
-                            + (security.basicUser() != null ? "basic authentication for " + security.basicUser() : ""));
+            java.util.List<String> methods = new java.util.ArrayList<>();
+            if (security.tokenSha256() != null) {
+                methods.add("API token");
+            }
+            if (security.basicUser() != null) {
+                methods.add("basic authentication for " + security.basicUser());
+            }
+            Log.infof("Access control on (%s): %s", security.why(), String.join(" and ", methods));
         } else {
             Log.warnf("Access control off: %s", security.why());
         }

@@ -16,8 +16,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -64,7 +64,10 @@ public class Poller {
         this.scheduler = scheduler;
     }
 
-    /** Validates the whole configuration first: an invalid one stops start-up before anything connects. */
+    /**
+     * {@link Settings} validated the whole configuration when it was created (injected here), so an invalid one
+     * has already stopped start-up before anything connects.
+     */
     void start(@Observes @Priority(10) StartupEvent event) {
         MonitorSettings validated = settings.get();
         List<DatabaseSettings> databases = validated.databases();
@@ -167,8 +170,8 @@ public class Poller {
     }
 
     /**
-     * The message and its causes' messages, e.g. "SSL handshake failed: No subject alternative names matching IP
-     * address 127.0.0.1 found": a TLS or network failure is only clear with its cause.
+     * The message and its causes' messages: a driver's wrapper often says little ("Connection failed") and its
+     * cause the rest. An unknown host, whose message is only the name, is said in words.
      */
     static String describe(Throwable e) {
         StringBuilder text = new StringBuilder();

@@ -168,7 +168,9 @@ class ConfigValidatorTest {
         Map<String, String> p = valid();
         p.put("monitor.thresholds.safe-wal-size", "-1");
         p.put("monitor.thresholds.table-sync-stuck", "-1s");
+        p.put("monitor.idle-timeout", "-1s");
         assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.idle-timeout is negative")
                 .hasMessageContaining("monitor.thresholds.safe-wal-size is -1")
                 .hasMessageContaining("monitor.thresholds.table-sync-stuck is negative");
     }

@@ -59,6 +59,54 @@ public interface MonitorConfig {
      */
     Security security();
 
+    /**
+     * Cutover readiness: the observation windows and the bounds of the deeper checks.
+     */
+    Cutover cutover();
+
+    /** How cutover readiness is judged. */
+    interface Cutover {
+
+        /**
+         * No new apply or sync error (nor conflict) may have happened for this long, and the monitor must have
+         * watched for this long, before the errors check passes.
+         */
+        @WithDefault("10m")
+        Duration observationWindow();
+
+        /**
+         * The source is quiet when no row has changed for this long and no transaction is writing.
+         */
+        @WithDefault("30s")
+        Duration quietPeriod();
+
+        /**
+         * How often the deep checks (sequences, row counts, schema) run by themselves; 0 runs them only on
+         * request ({@code POST /api/cutover/deep-check}).
+         */
+        @WithDefault("10m")
+        Duration deepCheckInterval();
+
+        /**
+         * Statement timeout of the deep checks' own connections (row counts may take a while).
+         */
+        @WithDefault("60s")
+        Duration deepCheckTimeout();
+
+        /**
+         * Tables whose estimated size is above this many rows are not counted exactly: their count check stays
+         * unknown rather than scanning a huge table.
+         */
+        @WithDefault("1000000")
+        long exactCountMaxRows();
+
+        /**
+         * At most this many tables per pair are counted and compared.
+         */
+        @WithDefault("500")
+        int maxTables();
+    }
+
     /** Access control of the dashboard, API and WebSocket. */
     interface Security {
 

@@ -94,6 +94,11 @@ public final class DatabaseClient {
     }
 
     static PgConnectOptions connectOptions(DatabaseSettings db, MonitorConfig config) {
+        return connectOptions(db, config, config.queryTimeout());
+    }
+
+    /** The connection options of a database, with its own statement timeout (the deep checks need longer). */
+    public static PgConnectOptions connectOptions(DatabaseSettings db, MonitorConfig config, java.time.Duration statementTimeout) {
         PgConnectOptions options = new PgConnectOptions()
                 .setHost(db.host())
                 .setPort(db.port())
@@ -104,7 +109,7 @@ public final class DatabaseClient {
                 .setCachePreparedStatements(false)
                 .addProperty("application_name", APPLICATION_NAME)
                 // The server cancels a query that outlives the poll's deadline, so the connection is free again.
-                .addProperty("statement_timeout", Long.toString(config.queryTimeout().toMillis()));
+                .addProperty("statement_timeout", Long.toString(statementTimeout.toMillis()));
         if (db.password() != null) {
             options.setPassword(db.password());
         }

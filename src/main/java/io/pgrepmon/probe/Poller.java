@@ -4,7 +4,18 @@ import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Settings;
+import io.pgrepmon.cutover.CutoverEvaluator;
+import io.pgrepmon.cutover.DeepChecker;
 import io.pgrepmon.snapshot.DatabaseReading;
+import io.pgrepmon.snapshot.PublicationInfo;
+import io.pgrepmon.snapshot.SlotInfo;
+import io.pgrepmon.snapshot.SlotStats;
+import io.pgrepmon.snapshot.SourceActivity;
+import io.pgrepmon.snapshot.SubscriptionInfo;
+import io.pgrepmon.snapshot.SubscriptionStatsRow;
+import io.pgrepmon.snapshot.SubscriptionTableRow;
+import io.pgrepmon.snapshot.TableInfo;
+import io.pgrepmon.snapshot.WalSenderInfo;
 import io.pgrepmon.snapshot.ProbeReport;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.SnapshotAssembler;
@@ -44,6 +55,7 @@ public class Poller {
     private final Vertx vertx;
     private final SnapshotHub hub;
     private final Scheduler scheduler;
+    private final DeepChecker deepChecker;
     private final SlotsProbe slots = new SlotsProbe();
     private final SlotStatsProbe slotStats = new SlotStatsProbe();
     private final WalSendersProbe walSenders = new WalSendersProbe();
@@ -52,12 +64,15 @@ public class Poller {
     private final SubscriptionsProbe subscriptions = new SubscriptionsProbe();
     private final SubscriptionTablesProbe subscriptionTables = new SubscriptionTablesProbe();
     private final SubscriptionStatsProbe subscriptionStats = new SubscriptionStatsProbe();
+    private final ActivityProbe activity = new ActivityProbe();
     private volatile List<DatabaseClient> clients = List.of();
     private volatile SnapshotAssembler assembler;
     private volatile Instant startedAt;
 
-    public Poller(MonitorConfig config, Settings settings, Vertx vertx, SnapshotHub hub, Scheduler scheduler) {
+    public Poller(MonitorConfig config, Settings settings, Vertx vertx, SnapshotHub hub, Scheduler scheduler,
+                  DeepChecker deepChecker) {
         this.config = config;
+        this.deepChecker = deepChecker;
         this.settings = settings;
         this.vertx = vertx;
         this.hub = hub;
@@ -107,6 +122,8 @@ public class Poller {
         List<Uni<DatabaseReading>> polls = clients.stream().map(this::poll).toList();
         return Uni.join().all(polls).andCollectFailures()
                 .map(readings -> assembler.assemble(readings, start, (System.nanoTime() - t0) / 1_000_000))
+                .map(snapshot -> snapshot.withCutover(CutoverEvaluator.evaluate(snapshot, deepChecker.results(),
+                        config.cutover(), startedAt, Instant.now())))
                 .invoke(hub::publish)
                 .onFailure().invoke(e -> Log.error("tick failed; the previous snapshot stays published", e))
                 .onFailure().recoverWithNull()
@@ -130,19 +147,35 @@ public class Poller {
 
     private Uni<DatabaseReading> readProbes(SqlConnection connection, DatabaseSettings db, ServerInfo server,
                                             Instant polledAt, long t0) {
-        // The queries are pipelined on the one connection: each probe runs and fails on its own.
-        return Uni.combine().all().unis(
+        // The queries are pipelined on the one connection: each probe runs and fails on its own. Probes that do not
+        // apply to the database's role and version answer at once with nothing.
+        Uni<SourceRuns> source = Uni.combine().all().unis(
                         run(slots, connection, db, server),
                         run(slotStats, connection, db, server),
                         run(walSenders, connection, db, server),
                         run(publications, connection, db, server),
                         run(tables, connection, db, server),
+                        run(activity, connection, db, server))
+                .with(SourceRuns::new);
+        Uni<TargetRuns> target = Uni.combine().all().unis(
                         run(subscriptions, connection, db, server),
                         run(subscriptionTables, connection, db, server),
                         run(subscriptionStats, connection, db, server))
-                .with((sl, ss, ws, pu, ta, su, st, sx) -> new DatabaseReading(db, polledAt, millisSince(t0), server, null,
-                        Stream.of(sl, ss, ws, pu, ta, su, st, sx).map(Run::report).filter(Objects::nonNull).toList(),
-                        sl.value(), ss.value(), ws.value(), pu.value(), ta.value(), su.value(), st.value(), sx.value()));
+                .with(TargetRuns::new);
+        return Uni.combine().all().unis(source, target).with((s, t) -> new DatabaseReading(db, polledAt,
+                millisSince(t0), server, null,
+                Stream.of(s.slots, s.slotStats, s.walSenders, s.publications, s.tables, s.activity, t.subscriptions,
+                        t.tables, t.stats).map(Run::report).filter(Objects::nonNull).toList(),
+                s.slots.value(), s.slotStats.value(), s.walSenders.value(), s.publications.value(), s.tables.value(),
+                t.subscriptions.value(), t.tables.value(), t.stats.value(), s.activity.value()));
+    }
+
+    private record SourceRuns(Run<SlotInfo> slots, Run<SlotStats> slotStats, Run<WalSenderInfo> walSenders,
+                              Run<PublicationInfo> publications, Run<TableInfo> tables, Run<SourceActivity> activity) {
+    }
+
+    private record TargetRuns(Run<SubscriptionInfo> subscriptions, Run<SubscriptionTableRow> tables,
+                              Run<SubscriptionStatsRow> stats) {
     }
 
     private record Run<T>(List<T> value, ProbeReport report) {

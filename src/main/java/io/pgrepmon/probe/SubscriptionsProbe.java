@@ -78,7 +78,7 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
 
     static SubscriptionInfo from(Row row) {
         return new SubscriptionInfo(row.getString("subname"), row.getBoolean("subenabled"), row.getString("subslotname"),
-                List.of(row.getArrayOfStrings("publications")), row.getInteger("pid"),
+                List.of(row.getArrayOfStrings("publications")), row.getInteger("pid"), null,
                 Lsn.parse(row.getString("received_lsn")), Lsn.parse(row.getString("latest_end_lsn")),
                 Probe.instant(row, "last_msg_send_time"), Probe.instant(row, "last_msg_receipt_time"),
                 Probe.instant(row, "latest_end_time"), row.getLong("send_age_ms"), row.getLong("receipt_age_ms"),

@@ -16,6 +16,7 @@ import java.util.List;
  * @param privileges    privileges the monitor's role lacks here, each with what it hides and the grant that fixes it
  * @param walSenders    logical walsenders (sources)
  * @param tables        user tables with their publications and replica identity (sources)
+ * @param activity      write activity and large objects (sources; null when not read)
  */
 @RegisterForReflection
 public record DatabaseSnapshot(String name, Role role, String host, int port, String dbname, boolean reachable,
@@ -23,7 +24,7 @@ public record DatabaseSnapshot(String name, Role role, String host, int port, St
                                Instant lastSuccessAt, String lastError, Instant lastErrorAt, List<ProbeReport> probes,
                                List<String> privileges, List<SlotInfo> slots, List<WalSenderInfo> walSenders,
                                List<PublicationInfo> publications, List<TableInfo> tables,
-                               List<SubscriptionInfo> subscriptions) {
+                               List<SubscriptionInfo> subscriptions, SourceActivity activity) {
 
     public DatabaseSnapshot {
         probes = List.copyOf(probes);

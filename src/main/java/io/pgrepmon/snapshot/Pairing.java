@@ -99,7 +99,7 @@ final class Pairing {
             DatabaseSnapshot target = byName.get(databaseOf(key));
             if (!target.reachable()) {
                 String subscription = key.substring(key.indexOf('\u0000') + 1);
-                SubscriptionInfo placeholder = new SubscriptionInfo(subscription, false, link.slotName(), List.of(), null,
+                SubscriptionInfo placeholder = new SubscriptionInfo(subscription, false, link.slotName(), List.of(), null, null,
                         null, null, null, null, null, null, null, null, null, null, 0, null, List.of(), Map.of(), null,
                         Health.HEALTHY);
                 all.add(new Draft(target.name(), placeholder, link, new Health.Builder().add(Status.CRITICAL,

@@ -38,6 +38,8 @@ public final class SnapshotAssembler {
     private final ChangeClock<Long> walSenderFlush = new ChangeClock<>();
     private final ChangeClock<String> tableState = new ChangeClock<>();
     private final ChangeClock<String> syncProgress = new ChangeClock<>();
+    private final ChangeClock<Long> rowChanges = new ChangeClock<>();
+    private final ChangeClock<Integer> workerPid = new ChangeClock<>();
     private final ErrorCounters errorCounters;
     private final Pairing pairing;
     private long sequence;
@@ -73,6 +75,8 @@ public final class SnapshotAssembler {
         walSenderFlush.sweep(reachable, tick);
         tableState.sweep(reachable, tick);
         syncProgress.sweep(reachable, tick);
+        rowChanges.sweep(reachable, tick);
+        workerPid.sweep(reachable, tick);
 
         List<PairInfo> pairs = pairing.pairs(drafts, byName, takenAt);
         Set<String> livePairs = drafts.stream().map(d -> ChangeClock.key(d.target(), d.subscription().name()))
@@ -90,7 +94,7 @@ public final class SnapshotAssembler {
             overall = Status.worst(overall, pair.health().status() == Status.DOWN ? Status.CRITICAL : pair.health().status());
         }
         return new Snapshot(tick, takenAt, tookMillis, interval.toMillis(), overall, summary(databases, pairs),
-                databases, pairs);
+                databases, pairs, List.of());
     }
 
     private boolean reachable(DatabaseReading reading) {
@@ -108,7 +112,7 @@ public final class SnapshotAssembler {
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 false, new Health(Status.DOWN, List.of("unreachable: " + reading.error())), null, reading.polledAt(),
                 reading.millis(), reading.error(), lastSuccess.get(settings.name()), failure.error(), failure.at(),
-                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
     }
 
     private DatabaseSnapshot source(DatabaseReading reading, Instant now, long tick) {
@@ -127,7 +131,11 @@ public final class SnapshotAssembler {
         rollUp(health, "slot", slots.stream().map(s -> Map.entry(s.name(), s.health())).toList());
         rollUp(health, "walsender", senders.stream().map(w -> Map.entry(w.slotName(), w.health())).toList());
         tableFindings(health, tables);
-        return snapshot(reading, health, slots, senders, reading.publications(), tables, List.of());
+        SourceActivity activity = reading.activity().isEmpty() ? null : reading.activity().get(0);
+        if (activity != null) {
+            activity = activity.since(rowChanges.since(ChangeClock.key(name, "rows"), activity.rowChanges(), now, tick));
+        }
+        return snapshot(reading, health, slots, senders, reading.publications(), tables, List.of(), activity);
     }
 
     private DatabaseSnapshot target(DatabaseReading reading, Map<String, DatabaseSnapshot> sources, List<Pairing.Draft> drafts,
@@ -165,25 +173,28 @@ public final class SnapshotAssembler {
             SubscriptionStatsRow statsRow = statsBySub.get(sub.name());
             SubscriptionStats stats = statsRow == null ? null
                     : errorCounters.observe(ChangeClock.key(name, sub.name()), statsRow, now);
-            SubscriptionInfo draft = sub.with(tables, states, stats, null);
+            Instant workerSince = sub.workerPid() == null ? null
+                    : workerPid.since(ChangeClock.key(name, sub.name(), "worker"), sub.workerPid(), now, tick);
+            SubscriptionInfo draft = sub.withWorkerSince(workerSince).with(tables, states, stats, null);
             SubscriptionInfo full = draft.with(tables, states, stats, HealthRules.subscription(draft, thresholds, now, syncStill));
             subscriptions.add(full);
             drafts.add(new Pairing.Draft(name, full, link, linkHealth.addAll(full.health())));
         }
         Health.Builder health = commonHealth(reading);
         rollUp(health, "subscription", subscriptions.stream().map(s -> Map.entry(s.name(), s.health())).toList());
-        return snapshot(reading, health, List.of(), List.of(), List.of(), List.of(), subscriptions);
+        return snapshot(reading, health, List.of(), List.of(), List.of(), List.of(), subscriptions, null);
     }
 
     private DatabaseSnapshot snapshot(DatabaseReading reading, Health.Builder health, List<SlotInfo> slots,
                                       List<WalSenderInfo> senders, List<PublicationInfo> publications,
-                                      List<TableInfo> tables, List<SubscriptionInfo> subscriptions) {
+                                      List<TableInfo> tables, List<SubscriptionInfo> subscriptions,
+                                      SourceActivity activity) {
         var settings = reading.database();
         Failure failure = lastFailure.get(settings.name());
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 true, health.build(), reading.server(), reading.polledAt(), reading.millis(), null, reading.polledAt(),
                 failure == null ? null : failure.error(), failure == null ? null : failure.at(), reading.probes(),
-                privileges(reading), slots, senders, publications, tables, subscriptions);
+                privileges(reading), slots, senders, publications, tables, subscriptions, activity);
     }
 
     /** Probe failures and missing privileges, common to sources and targets. */

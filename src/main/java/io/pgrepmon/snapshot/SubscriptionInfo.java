@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * A subscription on a target with its apply worker; the worker fields are null when no apply worker runs
  * (always so for a disabled subscription). Options a server's version lacks are null.
  *
+ * @param workerSince            the first poll that saw the current apply worker (a restart after an error changes it)
  * @param lastMsgSendTime        publisher's clock
  * @param lastMsgReceiptTime     subscriber's clock
  * @param lastMsgSendAgeMillis   the subscriber's now() minus the publisher's send time: includes clock skew
@@ -25,7 +26,7 @@ import java.util.TreeMap;
  */
 @RegisterForReflection
 public record SubscriptionInfo(String name, boolean enabled, String slotName, List<String> publications,
-                               Integer workerPid, Lsn receivedLsn, Lsn latestEndLsn, Instant lastMsgSendTime,
+                               Integer workerPid, Instant workerSince, Lsn receivedLsn, Lsn latestEndLsn, Instant lastMsgSendTime,
                                Instant lastMsgReceiptTime, Instant latestEndTime, Long lastMsgSendAgeMillis,
                                Long lastMsgReceiptAgeMillis, String streaming, String twoPhase, Boolean disableOnError,
                                int syncWorkers, Integer parallelWorkers, List<SubscriptionTable> tables,
@@ -39,10 +40,16 @@ public record SubscriptionInfo(String name, boolean enabled, String slotName, Li
 
     public SubscriptionInfo with(List<SubscriptionTable> newTables, Map<String, Integer> newStates,
                                  SubscriptionStats newStats, Health newHealth) {
-        return new SubscriptionInfo(name, enabled, slotName, publications, workerPid, receivedLsn, latestEndLsn,
+        return new SubscriptionInfo(name, enabled, slotName, publications, workerPid, workerSince, receivedLsn,
+                latestEndLsn, lastMsgSendTime, lastMsgReceiptTime, latestEndTime, lastMsgSendAgeMillis,
+                lastMsgReceiptAgeMillis, streaming, twoPhase, disableOnError, syncWorkers, parallelWorkers, newTables,
+                newStates, newStats, newHealth);
+    }
+
+    public SubscriptionInfo withWorkerSince(Instant since) {
+        return new SubscriptionInfo(name, enabled, slotName, publications, workerPid, since, receivedLsn, latestEndLsn,
                 lastMsgSendTime, lastMsgReceiptTime, latestEndTime, lastMsgSendAgeMillis, lastMsgReceiptAgeMillis,
-                streaming, twoPhase, disableOnError, syncWorkers, parallelWorkers, newTables, newStates, newStats,
-                newHealth);
+                streaming, twoPhase, disableOnError, syncWorkers, parallelWorkers, tables, tableStates, stats, health);
     }
 
     public long tablesNotReady() {

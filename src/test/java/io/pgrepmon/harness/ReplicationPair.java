@@ -59,6 +59,11 @@ public final class ReplicationPair implements AutoCloseable {
         awaitTablesReady(Duration.ofSeconds(60));
     }
 
+    /** Wraps clusters set up by someone else, so that a test resource can hand them to a test and close them. */
+    public static ReplicationPair of(PgCluster source, PgCluster target) {
+        return new ReplicationPair(source, target);
+    }
+
     public PgCluster source() {
         return source;
     }

@@ -328,13 +328,13 @@ class FaultTests {
         }
         DatabaseSnapshot db = new DatabaseSnapshot("synthetic", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null,
                 Instant.now(), 1, null, Instant.now(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
-                tables, List.of());
+                tables, List.of(), null);
         return new Snapshot(sequence, Instant.now(), 1, 1000, Status.HEALTHY,
-                new Summary(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(db), List.of());
+                new Summary(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(db), List.of(), List.of());
     }
 
     static Snapshot withSequence(Snapshot s, long sequence) {
-        return new Snapshot(sequence, s.takenAt(), s.tookMillis(), s.intervalMillis(), s.status(), s.summary(), s.databases(), s.pairs());
+        return new Snapshot(sequence, s.takenAt(), s.tookMillis(), s.intervalMillis(), s.status(), s.summary(), s.databases(), s.pairs(), s.cutover());
     }
 
     static long openFiles() throws java.io.IOException {

@@ -39,7 +39,7 @@ final class Fixtures {
 
     static SubscriptionInfo sub(String name, String slot, boolean enabled, Integer workerPid, String... publications) {
         return new SubscriptionInfo(name, enabled, slot, List.of(publications.length == 0 ? new String[]{"pub"} : publications),
-                workerPid, null, null, null, null, null, null, null, null, null, null, 0, null, List.of(), null, null, null);
+                workerPid, null, null, null, null, null, null, null, null, null, null, null, 0, null, List.of(), null, null, null);
     }
 
     static SubscriptionInfo sub(String name, String slot) {
@@ -60,7 +60,7 @@ final class Fixtures {
     static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotInfo> slots, List<WalSenderInfo> senders,
                                   List<PublicationInfo> publications, List<TableInfo> tables) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), slots, List.of(), senders, publications, tables,
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of());
     }
 
     static DatabaseReading source(DatabaseSettings db, Instant at, SlotInfo... slots) {
@@ -70,7 +70,7 @@ final class Fixtures {
     static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionInfo> subscriptions,
                                   List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), subscriptions, tables, stats);
+                List.of(), subscriptions, tables, stats, List.of());
     }
 
     static PublicationInfo publication(String name, String... tables) {

@@ -1,0 +1,47 @@
+package io.pgrepmon.probe;
+
+import io.pgrepmon.config.Role;
+import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.snapshot.SourceActivity;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+import java.util.List;
+
+/**
+ * Write activity of a source database: sessions holding a transaction id, the row-change counters of
+ * {@code pg_stat_database}, whether it defaults to read-only, and how many large objects it holds.
+ */
+public final class ActivityProbe implements Probe<SourceActivity> {
+
+    static final String SQL = """
+            SELECT (SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND backend_type = 'client backend'
+                      AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())::int AS writing,
+                   (SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database
+                    WHERE datname = current_database()) AS row_changes,
+                   current_setting('default_transaction_read_only')::boolean AS read_only,
+                   (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects
+            """;
+
+    @Override
+    public String name() {
+        return "activity";
+    }
+
+    @Override
+    public boolean appliesTo(Role role, ServerInfo server) {
+        return role == Role.SOURCE;
+    }
+
+    @Override
+    public Uni<List<SourceActivity>> read(SqlConnection connection, ServerInfo server) {
+        return Probe.rows(connection, SQL, ActivityProbe::from);
+    }
+
+    static SourceActivity from(Row row) {
+        return new SourceActivity(row.getInteger("writing"), row.getLong("row_changes"), row.getBoolean("read_only"),
+                row.getLong("large_objects"), null);
+    }
+}

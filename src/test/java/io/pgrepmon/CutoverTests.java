@@ -1,0 +1,161 @@
+package io.pgrepmon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgrepmon.harness.CutoverResource;
+import io.pgrepmon.harness.InjectReplicationPair;
+import io.pgrepmon.harness.ReplicationPair;
+import io.pgrepmon.harness.Snapshots;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+
+import static io.pgrepmon.harness.CutoverResource.PAIR;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cutover readiness on a real pair: Unknown until the deep checks have run, Not ready while the target's sequence
+ * is behind (with the statement that fixes it), Ready once it is fixed and the source is quiet, and each check
+ * made to fail on its own, the verdict naming it.
+ */
+@QuarkusTest
+@WithTestResource(CutoverResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CutoverTests {
+
+    @InjectReplicationPair
+    ReplicationPair pair;
+
+    static JsonNode verdict() {
+        String body = given().get("/api/cutover/" + PAIR).then().extract().asString();
+        return Snapshots.parse(body);
+    }
+
+    static JsonNode check(JsonNode verdict, String id) {
+        for (JsonNode c : verdict.get("checks")) {
+            if (c.get("id").asText().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + id + " in " + verdict);
+    }
+
+    static void deepCheck() {
+        given().post("/api/cutover/deep-check").then().statusCode(200);
+    }
+
+    /** Runs the deep checks until the pair is Ready (they go stale whenever rows change on the source). */
+    static void awaitReady() {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            deepCheck();
+            Thread.sleep(1200); // the next tick includes them
+            JsonNode v = verdict();
+            assertThat(v.get("verdict").asText()).as(v.toString()).isEqualTo("ready");
+        });
+        given().get("/api/cutover/" + PAIR).then().statusCode(200);
+    }
+
+    static void awaitFailing(String id, String... evidence) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            JsonNode v = verdict();
+            assertThat(v.get("verdict").asText()).isEqualTo("not-ready");
+            JsonNode c = check(v, id);
+            assertThat(c.get("result").asText()).as(c.toString()).isEqualTo("fail");
+            assertThat(c.toString()).contains(evidence);
+            assertThat(v.get("summary").asText()).contains(id);
+        });
+        given().get("/api/cutover/" + PAIR).then().statusCode(503);
+    }
+
+    @Test
+    @Order(1)
+    void unknownUntilTheDeepChecksHaveRun() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode v = verdict();
+            assertThat(check(v, "tables-ready").get("result").asText()).isEqualTo("pass");
+            assertThat(check(v, "subscription-running").get("result").asText()).isEqualTo("pass");
+            assertThat(check(v, "caught-up").get("result").asText()).isEqualTo("pass");
+            assertThat(check(v, "sequences").get("result").asText()).isEqualTo("unknown");
+            assertThat(check(v, "sequences").get("evidence").asText()).contains("POST /api/cutover/deep-check");
+            assertThat(v.get("verdict").asText()).isIn("unknown", "not-ready");
+        });
+        given().get("/api/cutover/" + PAIR).then().statusCode(503);
+        given().get("/api/cutover/no-such-pair").then().statusCode(404);
+        assertThat(given().get("/api/cutover").then().statusCode(200).extract().asString()).contains(PAIR);
+    }
+
+    @Test
+    @Order(2)
+    void sequenceBehindOnTheTargetIsNotReadyAndTheReportGivesTheFix() {
+        deepCheck();
+        awaitFailing("sequences", "public.orders_id_seq: behind");
+        JsonNode report = verdict().get("sequences");
+        JsonNode seq = report.get(0);
+        assertThat(seq.get("sequence").asText()).isEqualTo("public.orders_id_seq");
+        assertThat(seq.get("sourceValue").asLong()).isEqualTo(100);
+        assertThat(seq.get("status").asText()).isEqualTo("behind");
+        assertThat(seq.get("fix").asText()).isEqualTo("SELECT setval('public.orders_id_seq', 100, true);");
+    }
+
+    @Test
+    @Order(3)
+    void readyOnceTheSequenceIsFixedAndWritesHaveStopped() {
+        String fix = verdict().get("sequences").get(0).get("fix").asText();
+        pair.target().execute("shop", fix);
+        awaitReady();
+        JsonNode v = verdict();
+        assertThat(v.get("summary").asText()).isEqualTo("ready: every check passes");
+        assertThat(check(v, "row-counts").get("evidence").asText()).isEqualTo("2 table(s) with equal counts");
+        assertThat(check(v, "source-quiet").get("evidence").asText()).contains("no row changed for");
+    }
+
+    @Test
+    @Order(4)
+    void eachCheckFailsOnItsOwnAndTheVerdictSaysWhich() {
+        // A table left out of the publication.
+        pair.source().execute("shop", "CREATE TABLE extra (id int PRIMARY KEY)");
+        awaitFailing("publication-coverage", "public.extra: in no publication");
+        pair.source().execute("shop", "DROP TABLE extra");
+        awaitReady();
+
+        // A row deleted on the target: the counts differ.
+        pair.target().execute("shop", "DELETE FROM orders WHERE id = 1");
+        deepCheck();
+        awaitFailing("row-counts", "public.orders: 100 on the source, 99 on the target");
+        pair.target().execute("shop", "INSERT INTO orders (id, customer, amount) VALUES (1, 'restored', 1)");
+        awaitReady();
+
+        // A column added on the source only.
+        pair.source().execute("shop", "ALTER TABLE items ADD COLUMN note text");
+        deepCheck();
+        awaitFailing("schema", "public.items: note text on the source, not on the target");
+        pair.source().execute("shop", "ALTER TABLE items DROP COLUMN note");
+        awaitReady();
+
+        // A large object, which logical replication does not carry.
+        pair.source().execute("shop", "SELECT lo_create(0)");
+        awaitFailing("large-objects", "1 large object(s) on the source");
+        pair.source().execute("shop", "SELECT lo_unlink(oid) FROM pg_largeobject_metadata");
+        awaitReady();
+
+        // The subscription disabled.
+        pair.target().execute("shop", "ALTER SUBSCRIPTION " + PAIR + " DISABLE");
+        awaitFailing("subscription-running", "the subscription is disabled");
+        pair.target().execute("shop", "ALTER SUBSCRIPTION " + PAIR + " ENABLE");
+        awaitReady();
+
+        // An apply error (a duplicate key on the target), and writes on the source meanwhile.
+        pair.target().execute("shop", "INSERT INTO items VALUES (1000, 'target only')");
+        pair.source().execute("shop", "INSERT INTO items VALUES (1000, 'from source')");
+        awaitFailing("no-new-errors", "apply");
+        assertThat(check(verdict(), "source-quiet").get("result").asText()).isIn("fail", "pass");
+        pair.target().execute("shop", "DELETE FROM items WHERE id = 1000");
+        awaitReady();
+    }
+}

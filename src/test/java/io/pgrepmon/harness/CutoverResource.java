@@ -1,0 +1,59 @@
+package io.pgrepmon.harness;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A source and a target replicating database {@code shop} (tables {@code orders}, with a sequence, and
+ * {@code items}) for the cutover tests, with short observation windows and deep checks on request only.
+ */
+public class CutoverResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PAIR = "sub_shop";
+    public static final Duration WINDOW = Duration.ofSeconds(3);
+
+    private ReplicationPair pair;
+
+    @Override
+    public Map<String, String> start() {
+        PgCluster source = PgCluster.start("source", Integer.getInteger("pg.source.major", 15), Map.of());
+        PgCluster target = PgCluster.start("target", Integer.getInteger("pg.target.major", 15),
+                Map.of("wal_retrieve_retry_interval", "'1s'"));
+        for (PgCluster cluster : new PgCluster[]{source, target}) {
+            cluster.execute("postgres", "CREATE DATABASE shop");
+            cluster.execute("shop", Replication.ordersTable("orders"), "CREATE TABLE items (id int PRIMARY KEY, name text)");
+        }
+        source.execute("shop", "CREATE PUBLICATION pub_shop FOR TABLE orders, items");
+        Replication.insertRows(source, "shop", "orders", 100, 20);
+        source.execute("shop", "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10) g");
+        Replication.subscribe(source, "shop", "pub_shop", target, "shop", PAIR, null);
+        Replication.awaitTablesReady(target, "shop", Duration.ofSeconds(60));
+        pair = ReplicationPair.of(source, target);
+
+        Map<String, String> config = new HashMap<>();
+        Replication.monitorDatabase(config, 0, "source", source, "shop", "source", null, PgCluster.SUPERUSER, source.password());
+        Replication.monitorDatabase(config, 1, "target", target, "shop", "target", "source", PgCluster.SUPERUSER, target.password());
+        config.put("monitor.refresh-interval", "1s");
+        config.put("monitor.connect-timeout", "500ms");
+        config.put("monitor.query-timeout", "800ms");
+        config.put("monitor.cutover.observation-window", WINDOW.toSeconds() + "s");
+        config.put("monitor.cutover.quiet-period", WINDOW.toSeconds() + "s");
+        config.put("monitor.cutover.deep-check-interval", "0s");
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(pair, new TestInjector.AnnotatedAndMatchesType(InjectReplicationPair.class, ReplicationPair.class));
+    }
+
+    @Override
+    public void stop() {
+        if (pair != null) {
+            pair.close();
+        }
+    }
+}

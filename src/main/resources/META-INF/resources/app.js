@@ -139,10 +139,41 @@
     </article>`).join('');
   }
 
+  const RESULT = { pass: 'healthy', fail: 'critical', unknown: 'warning' };
+  const VERDICT = { ready: 'healthy', 'not-ready': 'critical', unknown: 'warning' };
+
+  function renderCutover(s) {
+    if (!s.cutover.length) { $('cutover').innerHTML = '<p class="muted">No pairs.</p>'; return; }
+    $('cutover').innerHTML = s.cutover.map((c) => `<article class="db">
+      <h3>${esc(c.pair)} <span class="status ${VERDICT[c.verdict]}">${esc(c.verdict)}</span> <span class="muted">${esc(c.summary)}</span></h3>
+      <div class="scroll"><table><thead><tr><th>Check</th><th>Result</th><th>Evidence</th></tr></thead><tbody>${
+        c.checks.map((k) => `<tr><td>${esc(k.title)} <span class="muted">${esc(k.id)}</span></td>
+          <td><span class="status ${RESULT[k.result]}">${esc(k.result)}</span></td>
+          <td>${esc(k.evidence)}${k.items.length ? `<ul class="reasons">${k.items.slice(0, 20).map((i) => `<li>${esc(i)}</li>`).join('')}${k.items.length > 20 ? `<li>… ${k.items.length - 20} more</li>` : ''}</ul>` : ''}</td></tr>`).join('')}
+      </tbody></table></div>
+      <p class="muted">deep checks ${c.deepCheckedAt ? ago(c.deepCheckedAt) : 'not run yet'}</p>
+      ${c.sequences.length ? `<details><summary>Sequence report (${c.sequences.length})</summary><div class="scroll"><table><thead><tr><th>Sequence</th><th>Source</th><th>Target</th><th>Status</th><th>Statement to run on the target (not run by the monitor)</th></tr></thead><tbody>${
+        c.sequences.map((q) => `<tr><td>${esc(q.sequence)}</td><td class="num">${esc(q.sourceValue ?? '—')}</td><td class="num">${esc(q.targetValue ?? '—')}</td>
+          <td>${esc(q.status)}</td><td><code>${esc(q.fix ?? '')}</code></td></tr>`).join('')}</tbody></table></div></details>` : ''}
+    </article>`).join('');
+  }
+
+  $('deep-check').addEventListener('click', async () => {
+    $('deep-check-status').textContent = 'running…';
+    try {
+      const headers = token() ? { Authorization: `Bearer ${token()}` } : {};
+      const response = await fetch('/api/cutover/deep-check', { method: 'POST', headers, credentials: 'same-origin' });
+      $('deep-check-status').textContent = response.ok ? 'done: the next update includes them' : `failed (${response.status})`;
+    } catch (e) {
+      $('deep-check-status').textContent = 'failed: ' + e.message;
+    }
+  });
+
   function render() {
     if (!latest) return;
     renderSummary(latest);
     renderPairs(latest);
+    renderCutover(latest);
     renderDatabases(latest);
   }
 

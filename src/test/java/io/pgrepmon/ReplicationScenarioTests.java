@@ -34,6 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithTestResource(ScenarioResource.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ReplicationScenarioTests {
 
     @InjectReplicationPair
@@ -53,6 +54,7 @@ class ReplicationScenarioTests {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void initialCopyShowsItsProgressGrowingUntilTheTableIsReady() {
         Replication.subscribe(clusters.source(), "copy", "pub_copy", clusters.target(), "copy", "sub_copy", null);
         List<Long> seen = new ArrayList<>();
@@ -223,7 +225,7 @@ class ReplicationScenarioTests {
             assertThat(standby.get("server").get("inRecovery").asBoolean()).isTrue();
             assertThat(standby.get("server").get("currentLsn").asText()).as("the replay position").matches("[0-9A-F]+/[0-9A-F]+");
             assertThat(standby.get("probes").toString()).doesNotContain("\"error\":\"");
-            assertThat(standby.get("probes")).hasSize(5);
+            assertThat(standby.get("probes")).hasSize(6);
             assertThat(standby.get("publications").get(0).get("name").asText()).isEqualTo("pub_grow");
         });
     }
@@ -289,5 +291,47 @@ class ReplicationScenarioTests {
             assertThat(reasons(pair)).contains("sync error", "1 table(s) not ready and the initial sync has not moved for");
             assertThat(s.get("summary").get("readyTables").asInt()).isLessThan(s.get("summary").get("subscribedTables").asInt());
         });
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void pairCatchingUpGetsAnEstimateOfWhenItWillBeCaughtUp() {
+        // The copy test subscribed sub_copy; its target applies slowly (a trigger sleeps per row), so 200 small
+        // transactions take seconds to apply and the lag shrinks tick after tick.
+        eventually(Duration.ofSeconds(60), s -> assertThat(pair(s, "sub_copy").get("tableStates").toString()).isEqualTo("{\"r\":1}"));
+        String[] inserts = new String[200];
+        for (int i = 0; i < inserts.length; i++) {
+            int from = 100_000 + i * 100;
+            inserts[i] = "INSERT INTO big SELECT g, repeat('y', 150) FROM generate_series(" + from + ", " + (from + 99) + ") g";
+        }
+        clusters.source().execute("copy", inserts);
+        eventually(Duration.ofSeconds(30), s -> {
+            JsonNode trend = trend(s, "sub_copy");
+            assertThat(trend.get("direction").asText()).as(trend + " lag history " + io.restassured.RestAssured.given()
+                    .get("/api/history?series=pair/sub_copy/lag-bytes&window=1m").then().extract().asString()).isEqualTo("catching-up");
+            assertThat(trend.get("etaSeconds").asDouble()).isPositive();
+            assertThat(trend.get("text").asText()).contains("caught up in about");
+        });
+        eventually(Duration.ofSeconds(60), s -> assertThat(trend(s, "sub_copy").get("direction").asText()).isEqualTo("caught-up"));
+        JsonNode history = io.pgrepmon.harness.Snapshots.parse(io.restassured.RestAssured.given()
+                .get("/api/history?series=pair/sub_copy/lag-bytes&window=2m").then().statusCode(200).extract().asString());
+        List<Double> values = new ArrayList<>();
+        history.get("points").forEach(p -> values.add(p.get("v").asDouble()));
+        assertThat(values).as("the lag went up and came back to 0").hasSizeGreaterThan(5);
+        assertThat(values.stream().mapToDouble(Double::doubleValue).max().orElseThrow()).isGreaterThan(100_000);
+        assertThat(values.get(values.size() - 1)).isZero();
+        JsonNode catalog = io.pgrepmon.harness.Snapshots.parse(io.restassured.RestAssured.given().get("/api/history")
+                .then().statusCode(200).extract().asString());
+        assertThat(catalog.get("series").toString()).contains("pair/sub_copy/lag-bytes", "slot/src-lost/sub_lost/safe-wal-size");
+        assertThat(catalog.get("bytes").asLong()).isEqualTo(catalog.get("series").size() * catalog.get("pointsPerSeries").asLong() * 16);
+    }
+
+    static JsonNode trend(JsonNode snapshot, String subject) {
+        for (JsonNode t : snapshot.get("trends")) {
+            if (t.get("subject").asText().equals(subject) && t.get("kind").asText().equals("lag")) {
+                return t;
+            }
+        }
+        throw new AssertionError("no trend for " + subject + " in " + snapshot.get("trends"));
     }
 }

@@ -64,6 +64,28 @@ public interface MonitorConfig {
      */
     Cutover cutover();
 
+    /**
+     * The in-memory history behind the trends and charts.
+     */
+    HistoryConfig history();
+
+    /** How much history is kept in memory. */
+    interface HistoryConfig {
+
+        /**
+         * How far back each series goes. Memory: 16 bytes per point, one point per series per interval, a few
+         * series per pair and slot (an hour at 5 s is 720 points, about 11 KiB per series).
+         */
+        @WithDefault("1h")
+        Duration retention();
+
+        /**
+         * The window trends are computed over (catch-up and slot-loss estimates).
+         */
+        @WithDefault("5m")
+        Duration trendWindow();
+    }
+
     /** How cutover readiness is judged. */
     interface Cutover {
 

@@ -6,6 +6,7 @@ import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.cutover.CutoverEvaluator;
 import io.pgrepmon.cutover.DeepChecker;
+import io.pgrepmon.history.History;
 import io.pgrepmon.snapshot.DatabaseReading;
 import io.pgrepmon.snapshot.PublicationInfo;
 import io.pgrepmon.snapshot.SlotInfo;
@@ -56,6 +57,7 @@ public class Poller {
     private final SnapshotHub hub;
     private final Scheduler scheduler;
     private final DeepChecker deepChecker;
+    private final History history;
     private final SlotsProbe slots = new SlotsProbe();
     private final SlotStatsProbe slotStats = new SlotStatsProbe();
     private final WalSendersProbe walSenders = new WalSendersProbe();
@@ -70,9 +72,10 @@ public class Poller {
     private volatile Instant startedAt;
 
     public Poller(MonitorConfig config, Settings settings, Vertx vertx, SnapshotHub hub, Scheduler scheduler,
-                  DeepChecker deepChecker) {
+                  DeepChecker deepChecker, History history) {
         this.config = config;
         this.deepChecker = deepChecker;
+        this.history = history;
         this.settings = settings;
         this.vertx = vertx;
         this.hub = hub;
@@ -122,6 +125,10 @@ public class Poller {
         List<Uni<DatabaseReading>> polls = clients.stream().map(this::poll).toList();
         return Uni.join().all(polls).andCollectFailures()
                 .map(readings -> assembler.assemble(readings, start, (System.nanoTime() - t0) / 1_000_000))
+                .map(snapshot -> {
+                    history.record(snapshot);
+                    return snapshot.withTrends(history.trends(snapshot));
+                })
                 .map(snapshot -> snapshot.withCutover(CutoverEvaluator.evaluate(snapshot, deepChecker.results(),
                         config.cutover(), startedAt, Instant.now())))
                 .invoke(hub::publish)

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>0 bytes behind: caught up, 0 s;</li>
  *   <li>the walsender's {@code replay_lag}: the source's own measure of how long the subscriber took to confirm
  *       recent changes (pgoutput reports progress; the column goes null when the source is idle);</li>
- *   <li>bytes behind divided by the rate at which the slot's confirmed position advanced over the last minute;</li>
- *   <li>if it did not advance: a lower bound, the time since it last moved.</li>
+ *   <li>if the confirmed position has not moved across the last three polls: a lower bound, the time since it last
+ *       moved (a past rate says nothing about a stalled subscriber);</li>
+ *   <li>bytes behind divided by the rate at which the slot's confirmed position advanced over the last minute.</li>
  * </ol>
  * The method used is reported with the figure.
  */
@@ -62,6 +63,12 @@ final class LagEstimator {
             return new Estimate(replayLagMillis / 1000.0,
                     "replay_lag of the walsender: how long the subscriber took to confirm recent changes, measured on the source", rate);
         }
+        // Not moved across the last three polls while changes wait: the recent rate says nothing about now.
+        if (rate != null && movedAt != null && stillForThreeSamples(key)) {
+            double still = Duration.between(movedAt, now).toMillis() / 1000.0;
+            return new Estimate(still, "at least: the slot's confirmed position has not moved for "
+                    + Units.duration(Duration.between(movedAt, now)) + " while changes wait", rate);
+        }
         if (rate != null && rate > 0) {
             return new Estimate(round(lagBytes / rate), "bytes behind / apply rate (" + Units.bytes(Math.round(rate))
                     + "/s over the last " + Units.duration(Duration.ofMillis(windowMillis(key, now))) + ")", rate);
@@ -78,6 +85,16 @@ final class LagEstimator {
     void forget(java.util.function.Predicate<String> gone) {
         history.keySet().removeIf(gone);
         lastMove.keySet().removeIf(gone);
+    }
+
+    private boolean stillForThreeSamples(String key) {
+        Deque<Sample> samples = history.get(key);
+        if (samples == null || samples.size() < 3) {
+            return false;
+        }
+        var it = samples.descendingIterator();
+        long last = it.next().confirmed();
+        return it.next().confirmed() == last && it.next().confirmed() == last;
     }
 
     private long windowMillis(String key, Instant now) {

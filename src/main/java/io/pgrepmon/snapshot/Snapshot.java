@@ -12,19 +12,25 @@ import java.util.List;
  * @param sequence       increases by one per tick since start
  * @param intervalMillis the refresh interval, so that a client can tell stale data
  * @param cutover        each pair's cutover verdict with its checks
+ * @param trends         what the recent history predicts: when each pair catches up, when a slot would lose WAL
  */
 @RegisterForReflection
 public record Snapshot(long sequence, Instant takenAt, long tookMillis, long intervalMillis, Status status,
                        Summary summary, List<DatabaseSnapshot> databases, List<PairInfo> pairs,
-                       List<PairCutover> cutover) {
+                       List<PairCutover> cutover, List<Trend> trends) {
 
     public Snapshot {
         databases = List.copyOf(databases);
         pairs = List.copyOf(pairs);
         cutover = cutover == null ? List.of() : List.copyOf(cutover);
+        trends = trends == null ? List.of() : List.copyOf(trends);
     }
 
     public Snapshot withCutover(List<PairCutover> verdicts) {
-        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, verdicts);
+        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, verdicts, trends);
+    }
+
+    public Snapshot withTrends(List<Trend> newTrends) {
+        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, cutover, newTrends);
     }
 }

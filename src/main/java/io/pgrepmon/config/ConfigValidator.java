@@ -43,10 +43,36 @@ public final class ConfigValidator {
         checkSources(databases, problems);
         List<PairSettings> pairs = checkPairs(config.pairs().orElse(List.of()), databases, problems);
         SecuritySettings security = checkSecurity(config.security(), httpHost, problems);
+        checkAlerts(config.alerts(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new MonitorSettings(databases, pairs, security);
+    }
+
+    private static void checkAlerts(MonitorConfig.Alerts alerts, List<String> problems) {
+        if (!List.of("warning", "critical").contains(alerts.minSeverity().toLowerCase(java.util.Locale.ROOT))) {
+            problems.add("monitor.alerts.min-severity is '" + alerts.minSeverity() + "': use warning or critical");
+        }
+        notNegative("monitor.alerts.for-duration", alerts.forDuration(), "1m", problems);
+        notNegative("monitor.alerts.resolve-after", alerts.resolveAfter(), "2m", problems);
+        List<MonitorConfig.Webhook> hooks = alerts.webhooks().orElse(List.of());
+        for (int i = 0; i < hooks.size(); i++) {
+            String key = "monitor.alerts.webhooks[" + i + "]";
+            // The URL is not echoed: a Slack webhook URL is a credential.
+            try {
+                java.net.URI uri = java.net.URI.create(hooks.get(i).url());
+                if (uri.getScheme() == null || !List.of("http", "https").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))
+                        || uri.getHost() == null) {
+                    problems.add(key + ".url is not an http(s) URL with a host: give the full URL, e.g. https://hooks.slack.com/services/...");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(key + ".url is not a valid URL: check it (it is not shown here, as it may hold a secret)");
+            }
+            if (!List.of("json", "slack").contains(hooks.get(i).format())) {
+                problems.add(key + ".format is '" + hooks.get(i).format() + "': use json or slack");
+            }
+        }
     }
 
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-fA-F]{64}");

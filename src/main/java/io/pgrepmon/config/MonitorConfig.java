@@ -69,6 +69,55 @@ public interface MonitorConfig {
      */
     HistoryConfig history();
 
+    /**
+     * Alerts on pairs and databases that are not healthy, and where to send them.
+     */
+    Alerts alerts();
+
+    /** When an alert fires and resolves, and who is told. */
+    interface Alerts {
+
+        /**
+         * A pair or database must stay unhealthy this long before its alert fires: a value hovering at a
+         * threshold does not page anyone.
+         */
+        @WithDefault("1m")
+        Duration forDuration();
+
+        /**
+         * A firing alert must stay healthy this long before it resolves (hysteresis: no flapping).
+         */
+        @WithDefault("2m")
+        Duration resolveAfter();
+
+        /**
+         * The least severity that alerts: warning or critical.
+         */
+        @WithDefault("warning")
+        String minSeverity();
+
+        /**
+         * Webhooks told of every change (firing, escalated, resolved), with retries and backoff.
+         */
+        Optional<List<Webhook>> webhooks();
+    }
+
+    /** One webhook. */
+    interface Webhook {
+
+        /**
+         * Where to POST; a Slack incoming-webhook URL is a secret: it is never logged nor shown, only its host.
+         * Give it from the environment, e.g. {@code ${SLACK_WEBHOOK_URL}}.
+         */
+        String url();
+
+        /**
+         * {@code json} (the alert as JSON) or {@code slack} (a Slack-compatible {@code {"text": ...}} message).
+         */
+        @WithDefault("json")
+        String format();
+    }
+
     /** How much history is kept in memory. */
     interface HistoryConfig {
 

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.alert.Alerting;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.MonitorSettings;
@@ -58,6 +59,7 @@ public class Poller {
     private final Scheduler scheduler;
     private final DeepChecker deepChecker;
     private final History history;
+    private final Alerting alerting;
     private final SlotsProbe slots = new SlotsProbe();
     private final SlotStatsProbe slotStats = new SlotStatsProbe();
     private final WalSendersProbe walSenders = new WalSendersProbe();
@@ -72,8 +74,9 @@ public class Poller {
     private volatile Instant startedAt;
 
     public Poller(MonitorConfig config, Settings settings, Vertx vertx, SnapshotHub hub, Scheduler scheduler,
-                  DeepChecker deepChecker, History history) {
+                  DeepChecker deepChecker, History history, Alerting alerting) {
         this.config = config;
+        this.alerting = alerting;
         this.deepChecker = deepChecker;
         this.history = history;
         this.settings = settings;
@@ -131,6 +134,7 @@ public class Poller {
                 })
                 .map(snapshot -> snapshot.withCutover(CutoverEvaluator.evaluate(snapshot, deepChecker.results(),
                         config.cutover(), startedAt, Instant.now())))
+                .map(alerting::apply)
                 .invoke(hub::publish)
                 .onFailure().invoke(e -> Log.error("tick failed; the previous snapshot stays published", e))
                 .onFailure().recoverWithNull()

@@ -13,24 +13,30 @@ import java.util.List;
  * @param intervalMillis the refresh interval, so that a client can tell stale data
  * @param cutover        each pair's cutover verdict with its checks
  * @param trends         what the recent history predicts: when each pair catches up, when a slot would lose WAL
+ * @param alerts         alerts on pairs and databases, and the webhooks' delivery status
  */
 @RegisterForReflection
 public record Snapshot(long sequence, Instant takenAt, long tookMillis, long intervalMillis, Status status,
                        Summary summary, List<DatabaseSnapshot> databases, List<PairInfo> pairs,
-                       List<PairCutover> cutover, List<Trend> trends) {
+                       List<PairCutover> cutover, List<Trend> trends, AlertsView alerts) {
 
     public Snapshot {
         databases = List.copyOf(databases);
         pairs = List.copyOf(pairs);
         cutover = cutover == null ? List.of() : List.copyOf(cutover);
         trends = trends == null ? List.of() : List.copyOf(trends);
+        alerts = alerts == null ? AlertsView.NONE : alerts;
     }
 
     public Snapshot withCutover(List<PairCutover> verdicts) {
-        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, verdicts, trends);
+        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, verdicts, trends, alerts);
     }
 
     public Snapshot withTrends(List<Trend> newTrends) {
-        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, cutover, newTrends);
+        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, cutover, newTrends, alerts);
+    }
+
+    public Snapshot withAlerts(AlertsView view) {
+        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, cutover, trends, view);
     }
 }

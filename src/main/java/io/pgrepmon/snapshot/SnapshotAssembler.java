@@ -94,7 +94,7 @@ public final class SnapshotAssembler {
             overall = Status.worst(overall, pair.health().status() == Status.DOWN ? Status.CRITICAL : pair.health().status());
         }
         return new Snapshot(tick, takenAt, tookMillis, interval.toMillis(), overall, summary(databases, pairs),
-                databases, pairs, List.of(), List.of());
+                databases, pairs, List.of(), List.of(), AlertsView.NONE);
     }
 
     private boolean reachable(DatabaseReading reading) {

@@ -330,11 +330,11 @@ class FaultTests {
                 Instant.now(), 1, null, Instant.now(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
                 tables, List.of(), null);
         return new Snapshot(sequence, Instant.now(), 1, 1000, Status.HEALTHY,
-                new Summary(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(db), List.of(), List.of(), List.of());
+                new Summary(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(db), List.of(), List.of(), List.of(), null);
     }
 
     static Snapshot withSequence(Snapshot s, long sequence) {
-        return new Snapshot(sequence, s.takenAt(), s.tookMillis(), s.intervalMillis(), s.status(), s.summary(), s.databases(), s.pairs(), s.cutover(), s.trends());
+        return new Snapshot(sequence, s.takenAt(), s.tookMillis(), s.intervalMillis(), s.status(), s.summary(), s.databases(), s.pairs(), s.cutover(), s.trends(), s.alerts());
     }
 
     static long openFiles() throws java.io.IOException {

@@ -29,7 +29,7 @@ class SnapshotResourceTest {
                 e -> assertThat(e.detail()).contains("first poll"));
 
         hub.publish(new Snapshot(1, Instant.parse("2026-11-24T12:00:00Z"), 3, 5000, Status.HEALTHY,
-                new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(), List.of(), List.of(), List.of()));
+                new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(), List.of(), List.of(), List.of(), null));
         Response after = resource.snapshot();
         assertThat(after.getStatus()).isEqualTo(200);
         assertThat(after.getEntity()).isSameAs(hub.latest().orElseThrow().json());

@@ -169,10 +169,50 @@
     }
   });
 
+  function renderAlerts(s) {
+    const a = s.alerts;
+    const rows = a.active.concat(a.recent.slice(0, 10));
+    const notifiers = a.notifiers.filter((n) => n.lastError).map((n) => `<li class="error">${esc(n.name)}: ${esc(n.lastError)} (${ago(n.lastErrorAt)})</li>`).join('');
+    $('alerts').innerHTML = (rows.length ? `<div class="scroll"><table><thead><tr><th>Subject</th><th>Severity</th><th>State</th><th>Since</th><th>Reasons</th></tr></thead><tbody>${
+      rows.map((x) => `<tr><td>${esc(x.kind)} ${esc(x.subject)}</td><td>${status(x.severity)}</td><td>${esc(x.state)}</td>
+        <td>${ago(x.since)}</td><td>${esc(x.reasons.join('; '))}</td></tr>`).join('')}</tbody></table></div>` : '<p class="muted">No alerts.</p>')
+      + (notifiers ? `<ul class="reasons">${notifiers}</ul>` : '');
+  }
+
+  // Lag charts: one small SVG per pair from /api/history, refreshed every few ticks; the trend's estimate beside it.
+  let chartsAt = 0;
+  async function renderCharts(s) {
+    if (Date.now() - chartsAt < 3 * s.intervalMillis) return;
+    chartsAt = Date.now();
+    const headers = token() ? { Authorization: `Bearer ${token()}` } : {};
+    const parts = await Promise.all(s.pairs.map(async (p) => {
+      const trend = s.trends.find((t) => t.kind === 'lag' && t.subject === p.name);
+      let points = [];
+      try {
+        const r = await fetch(`/api/history?series=${encodeURIComponent(`pair/${p.name}/lag-bytes`)}&window=60m`, { headers, credentials: 'same-origin' });
+        if (r.ok) points = (await r.json()).points;
+      } catch (e) { /* the chart waits for the next refresh */ }
+      return `<figure class="chart"><figcaption>${esc(p.name)} · ${bytes(p.lagBytes)} · ${esc(trend ? trend.text : '')}</figcaption>${svg(points)}</figure>`;
+    }));
+    $('trends').innerHTML = parts.join('') || '<p class="muted">No pairs.</p>';
+  }
+
+  function svg(points) {
+    if (points.length < 2) return '<p class="muted">collecting…</p>';
+    const w = 360, h = 80, t0 = points[0].t, t1 = points[points.length - 1].t;
+    const max = Math.max(1, ...points.map((p) => p.v));
+    const xy = points.map((p) => `${((p.t - t0) / Math.max(1, t1 - t0) * w).toFixed(1)},${(h - p.v / max * (h - 4) - 2).toFixed(1)}`).join(' ');
+    return `<svg viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="lag over the last hour, peak ${max} bytes">
+      <polyline fill="none" stroke="currentColor" stroke-width="1.5" points="${xy}"/></svg>
+      <div class="muted">peak ${bytes(max)} · last ${Math.round((t1 - t0) / 60000)} min</div>`;
+  }
+
   function render() {
     if (!latest) return;
     renderSummary(latest);
     renderPairs(latest);
+    renderAlerts(latest);
+    renderCharts(latest);
     renderCutover(latest);
     renderDatabases(latest);
   }

@@ -38,6 +38,9 @@ class CutoverTests {
     }
 
     static JsonNode check(JsonNode verdict, String id) {
+        if (verdict.get("checks") == null) {
+            throw new AssertionError("no verdict yet: " + verdict);
+        }
         for (JsonNode c : verdict.get("checks")) {
             if (c.get("id").asText().equals(id)) {
                 return c;
@@ -111,7 +114,7 @@ class CutoverTests {
         awaitReady();
         JsonNode v = verdict();
         assertThat(v.get("summary").asText()).isEqualTo("ready: every check passes");
-        assertThat(check(v, "row-counts").get("evidence").asText()).isEqualTo("2 table(s) with equal counts");
+        assertThat(check(v, "row-counts").get("evidence").asText()).isEqualTo("3 table(s) with equal counts");
         assertThat(check(v, "source-quiet").get("evidence").asText()).contains("no row changed for");
     }
 
@@ -157,5 +160,31 @@ class CutoverTests {
         assertThat(check(verdict(), "source-quiet").get("result").asText()).isIn("fail", "pass");
         pair.target().execute("shop", "DELETE FROM items WHERE id = 1000");
         awaitReady();
+    }
+
+    @Test
+    @Order(5)
+    void heartbeatMeasuresLagInSecondsEvenWhenTheSourceIsIdle() {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode p = Snapshots.pair(Snapshots.latest(), PAIR);
+            assertThat(p.get("lagMethod").asText()).startsWith("heartbeat");
+            assertThat(p.get("lagSeconds").asDouble()).isBetween(0.0, 2.5);
+        });
+        // The source stays idle (no application writes); with the subscription stopped, only the heartbeat moves,
+        // and the measured lag grows with the clock instead of reading 0.
+        pair.target().execute("shop", "ALTER SUBSCRIPTION " + PAIR + " DISABLE");
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode p = Snapshots.pair(Snapshots.latest(), PAIR);
+                assertThat(p.get("lagMethod").asText()).startsWith("heartbeat");
+                assertThat(p.get("lagSeconds").asDouble()).isGreaterThan(4.0);
+            });
+            assertThat(check(verdict(), "source-quiet").get("result").asText())
+                    .as("the monitor's own heartbeat does not count as writes").isEqualTo("pass");
+        } finally {
+            pair.target().execute("shop", "ALTER SUBSCRIPTION " + PAIR + " ENABLE");
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(Snapshots.pair(Snapshots.latest(), PAIR).get("lagSeconds").asDouble()).isLessThan(2.5));
     }
 }

@@ -67,8 +67,8 @@ class VersionMatrixTests {
             assertThat(source.get("privileges")).as("pg_monitor is enough on %d", major).isEmpty();
             assertThat(target.get("privileges")).isEmpty();
             assertThat(probes(source)).containsExactlyInAnyOrderElementsOf(major >= 14
-                    ? List.of("slots", "slot-stats", "walsenders", "publications", "tables")
-                    : List.of("slots", "walsenders", "publications", "tables"));
+                    ? List.of("slots", "slot-stats", "walsenders", "publications", "tables", "activity")
+                    : List.of("slots", "walsenders", "publications", "tables", "activity"));
             assertThat(probes(target)).containsExactlyInAnyOrderElementsOf(major >= 15
                     ? List.of("subscriptions", "subscription-tables", "subscription-stats")
                     : List.of("subscriptions", "subscription-tables"));

@@ -42,12 +42,14 @@ public final class ConfigValidator {
         List<DatabaseSettings> databases = checkDatabases(config.databases(), problems);
         checkSources(databases, problems);
         List<PairSettings> pairs = checkPairs(config.pairs().orElse(List.of()), databases, problems);
+        List<HeartbeatSettings> heartbeats = checkHeartbeats(config.heartbeats().orElse(List.of()), databases, problems);
+        databases = withHeartbeats(databases, heartbeats);
         SecuritySettings security = checkSecurity(config.security(), httpHost, problems);
         checkAlerts(config.alerts(), problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new MonitorSettings(databases, pairs, security);
+        return new MonitorSettings(databases, pairs, security, heartbeats);
     }
 
     private static void checkAlerts(MonitorConfig.Alerts alerts, List<String> problems) {
@@ -184,6 +186,31 @@ public final class ConfigValidator {
         return settings;
     }
 
+    private static List<HeartbeatSettings> checkHeartbeats(List<MonitorConfig.HeartbeatConfig> heartbeats,
+                                                           List<DatabaseSettings> databases, List<String> problems) {
+        List<HeartbeatSettings> settings = new ArrayList<>();
+        for (int i = 0; i < heartbeats.size(); i++) {
+            MonitorConfig.HeartbeatConfig h = heartbeats.get(i);
+            String key = "monitor.heartbeats[" + i + "]";
+            checkReference(key + ".source", h.source(), Role.SOURCE, databases, problems);
+            checkReference(key + ".target", h.target(), Role.TARGET, databases, problems);
+            if (!h.schema().matches("[A-Za-z_][A-Za-z0-9_$]{0,62}")) {
+                problems.add(key + ".schema '" + h.schema() + "' is not a plain schema name: use letters, digits and _");
+            }
+            settings.add(new HeartbeatSettings(h.source(), h.target(), h.schema()));
+        }
+        return settings;
+    }
+
+    private static List<DatabaseSettings> withHeartbeats(List<DatabaseSettings> databases, List<HeartbeatSettings> heartbeats) {
+        return databases.stream().map(db -> heartbeats.stream()
+                        .filter(h -> h.source().equals(db.name()) || h.target().equals(db.name())).findFirst()
+                        .map(h -> new DatabaseSettings(db.name(), db.host(), db.port(), db.user(), db.password(), db.dbname(),
+                                db.role(), db.sslMode(), db.sslRootCert(), db.source(), h.schema()))
+                        .orElse(db))
+                .toList();
+    }
+
     private static void checkReference(String key, String name, Role role, List<DatabaseSettings> databases,
                                        List<String> problems) {
         var match = databases.stream().filter(db -> db.name().equals(name)).findFirst();
@@ -283,7 +310,7 @@ public final class ConfigValidator {
                 }
             }
             settings.add(new DatabaseSettings(db.name(), db.host(), db.port(), db.user(), password, db.dbname(), db.role(),
-                    db.sslMode(), db.sslRootCert().orElse(null), db.source().orElse(null)));
+                    db.sslMode(), db.sslRootCert().orElse(null), db.source().orElse(null), null));
         }
         return List.copyOf(settings);
     }

@@ -1,12 +1,13 @@
 package io.pgrepmon.config;
 
 /**
- * One database as the poller uses it, password resolved. {@link #toString()} leaves the password out so that
+ * One database as the poller uses it, password resolved. {@code heartbeatSchema} is set when a heartbeat involves
+ * it: a source writes the beat, a target reads it. {@link #toString()} leaves the password out so that
  * no log line or exception message built from this can carry it.
  */
 public record DatabaseSettings(String name, String host, int port, String user, String password, String dbname,
                                Role role, SslMode sslMode, String sslRootCert,
-                               String source) {
+                               String source, String heartbeatSchema) {
 
     @Override
     public String toString() {

@@ -242,6 +242,33 @@ public interface MonitorConfig {
      */
     Optional<List<Pair>> pairs();
 
+    /**
+     * Optional heartbeats: the monitor writes a timestamp on the source into {@code pgrepmon_heartbeat}, a table
+     * the publication includes, and reads it on the target, which gives apply lag in seconds that stays right
+     * when the source is idle. Off unless listed here (it writes to the source).
+     */
+    Optional<List<HeartbeatConfig>> heartbeats();
+
+    /** One heartbeat between a source and a target database. */
+    interface HeartbeatConfig {
+
+        /**
+         * Source database (as in {@code monitor.databases}): the monitor needs INSERT and UPDATE on the table there.
+         */
+        String source();
+
+        /**
+         * Target database (as in {@code monitor.databases}) subscribed to a publication that includes the table.
+         */
+        String target();
+
+        /**
+         * Schema of {@code pgrepmon_heartbeat} on both sides.
+         */
+        @WithDefault("public")
+        String schema();
+    }
+
     /** One explicit subscription-to-slot link. */
     interface Pair {
 

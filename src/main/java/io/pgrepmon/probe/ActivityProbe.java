@@ -10,8 +10,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.util.List;
 
 /**
- * Write activity of a source database: sessions holding a transaction id, the row-change counters of
- * {@code pg_stat_database}, whether it defaults to read-only, and how many large objects it holds.
+ * Write activity of a source database: sessions holding a transaction id, the row-change counters of its user
+ * tables (the monitor's own heartbeat table aside), whether it defaults to read-only, and how many large objects
+ * it holds.
  */
 public final class ActivityProbe implements Probe<SourceActivity> {
 
@@ -19,8 +20,8 @@ public final class ActivityProbe implements Probe<SourceActivity> {
             SELECT (SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND backend_type = 'client backend'
                       AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())::int AS writing,
-                   (SELECT tup_inserted + tup_updated + tup_deleted FROM pg_stat_database
-                    WHERE datname = current_database()) AS row_changes,
+                   (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
+                    WHERE relname <> 'pgrepmon_heartbeat')::bigint AS row_changes,
                    current_setting('default_transaction_read_only')::boolean AS read_only,
                    (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects
             """;

@@ -8,7 +8,9 @@ import io.pgrepmon.config.Settings;
 import io.pgrepmon.cutover.CutoverEvaluator;
 import io.pgrepmon.cutover.DeepChecker;
 import io.pgrepmon.history.History;
+import io.pgrepmon.config.Role;
 import io.pgrepmon.snapshot.DatabaseReading;
+import io.pgrepmon.snapshot.Heartbeat;
 import io.pgrepmon.snapshot.PublicationInfo;
 import io.pgrepmon.snapshot.SlotInfo;
 import io.pgrepmon.snapshot.SlotStats;
@@ -94,7 +96,8 @@ public class Poller {
         List<DatabaseSettings> databases = validated.databases();
         startedAt = Instant.now();
         clients = databases.stream().map(db -> new DatabaseClient(db, config, vertx)).toList();
-        assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval(), validated.pairs(), startedAt);
+        assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval(), validated.pairs(),
+                validated.heartbeats(), startedAt);
         scheduler.newJob(JOB)
                 .setInterval(config.refreshInterval().toString()) // ISO-8601, e.g. PT5S
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
@@ -166,27 +169,31 @@ public class Poller {
                         run(walSenders, connection, db, server),
                         run(publications, connection, db, server),
                         run(tables, connection, db, server),
-                        run(activity, connection, db, server))
+                        run(activity, connection, db, server),
+                        run(new HeartbeatProbe(db.role() == Role.SOURCE ? db.heartbeatSchema() : null, db.role()), connection, db, server))
                 .with(SourceRuns::new);
         Uni<TargetRuns> target = Uni.combine().all().unis(
                         run(subscriptions, connection, db, server),
                         run(subscriptionTables, connection, db, server),
-                        run(subscriptionStats, connection, db, server))
+                        run(subscriptionStats, connection, db, server),
+                        run(new HeartbeatProbe(db.role() == Role.TARGET ? db.heartbeatSchema() : null, db.role()), connection, db, server))
                 .with(TargetRuns::new);
         return Uni.combine().all().unis(source, target).with((s, t) -> new DatabaseReading(db, polledAt,
                 millisSince(t0), server, null,
-                Stream.of(s.slots, s.slotStats, s.walSenders, s.publications, s.tables, s.activity, t.subscriptions,
-                        t.tables, t.stats).map(Run::report).filter(Objects::nonNull).toList(),
+                Stream.of(s.slots, s.slotStats, s.walSenders, s.publications, s.tables, s.activity, s.heartbeat,
+                        t.subscriptions, t.tables, t.stats, t.heartbeat).map(Run::report).filter(Objects::nonNull).toList(),
                 s.slots.value(), s.slotStats.value(), s.walSenders.value(), s.publications.value(), s.tables.value(),
-                t.subscriptions.value(), t.tables.value(), t.stats.value(), s.activity.value()));
+                t.subscriptions.value(), t.tables.value(), t.stats.value(), s.activity.value(),
+                db.role() == Role.SOURCE ? s.heartbeat.value() : t.heartbeat.value()));
     }
 
     private record SourceRuns(Run<SlotInfo> slots, Run<SlotStats> slotStats, Run<WalSenderInfo> walSenders,
-                              Run<PublicationInfo> publications, Run<TableInfo> tables, Run<SourceActivity> activity) {
+                              Run<PublicationInfo> publications, Run<TableInfo> tables, Run<SourceActivity> activity,
+                              Run<Heartbeat> heartbeat) {
     }
 
     private record TargetRuns(Run<SubscriptionInfo> subscriptions, Run<SubscriptionTableRow> tables,
-                              Run<SubscriptionStatsRow> stats) {
+                              Run<SubscriptionStatsRow> stats, Run<Heartbeat> heartbeat) {
     }
 
     private record Run<T>(List<T> value, ProbeReport report) {

@@ -16,11 +16,12 @@ public record DatabaseReading(DatabaseSettings database, Instant polledAt, long 
                               List<WalSenderInfo> walSenders, List<PublicationInfo> publications,
                               List<TableInfo> tables, List<SubscriptionInfo> subscriptions,
                               List<SubscriptionTableRow> subscriptionTables,
-                              List<SubscriptionStatsRow> subscriptionStats, List<SourceActivity> activity) {
+                              List<SubscriptionStatsRow> subscriptionStats, List<SourceActivity> activity,
+                              List<Heartbeat> heartbeat) {
 
     public static DatabaseReading unreachable(DatabaseSettings database, Instant polledAt, long millis, String error) {
         return new DatabaseReading(database, polledAt, millis, null, error, List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     public boolean reachable() {

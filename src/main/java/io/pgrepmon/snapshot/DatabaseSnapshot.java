@@ -17,6 +17,7 @@ import java.util.List;
  * @param walSenders    logical walsenders (sources)
  * @param tables        user tables with their publications and replica identity (sources)
  * @param activity      write activity and large objects (sources; null when not read)
+ * @param heartbeat     the heartbeat row written (source) or applied (target); null without a heartbeat
  */
 @RegisterForReflection
 public record DatabaseSnapshot(String name, Role role, String host, int port, String dbname, boolean reachable,
@@ -24,7 +25,7 @@ public record DatabaseSnapshot(String name, Role role, String host, int port, St
                                Instant lastSuccessAt, String lastError, Instant lastErrorAt, List<ProbeReport> probes,
                                List<String> privileges, List<SlotInfo> slots, List<WalSenderInfo> walSenders,
                                List<PublicationInfo> publications, List<TableInfo> tables,
-                               List<SubscriptionInfo> subscriptions, SourceActivity activity) {
+                               List<SubscriptionInfo> subscriptions, SourceActivity activity, Heartbeat heartbeat) {
 
     public DatabaseSnapshot {
         probes = List.copyOf(probes);

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Estimates how far behind a pair is in seconds. No catalog measures this: bytes behind are exact, time is not.
  * In order of preference:
  * <ol>
+ *   <li>a heartbeat, when configured: measured, in the source's clock;</li>
  *   <li>0 bytes behind: caught up, 0 s;</li>
  *   <li>the walsender's {@code replay_lag}: the source's own measure of how long the subscriber took to confirm
  *       recent changes (pgoutput reports progress; the column goes null when the source is idle);</li>
@@ -34,6 +35,11 @@ final class LagEstimator {
     private final Map<String, Instant> lastMove = new ConcurrentHashMap<>();
 
     Estimate estimate(String key, Instant now, Long lagBytes, Lsn confirmed, Long replayLagMillis) {
+        return estimate(key, now, lagBytes, confirmed, replayLagMillis, null);
+    }
+
+    /** @param heartbeatSeconds the heartbeat's measure when one is configured: preferred to any estimate */
+    Estimate estimate(String key, Instant now, Long lagBytes, Lsn confirmed, Long replayLagMillis, Double heartbeatSeconds) {
         Double rate = null;
         Instant movedAt = null;
         if (confirmed != null) {
@@ -52,6 +58,10 @@ final class LagEstimator {
                 rate = Math.max(0, confirmed.value() - oldest.confirmed()) * 1000.0 / millis;
             }
             movedAt = lastMove.get(key);
+        }
+        if (heartbeatSeconds != null) {
+            return new Estimate(heartbeatSeconds, "heartbeat: the source's clock at this poll minus the beat the target"
+                    + " has applied (measured, even when the source is idle; resolution one interval)", rate);
         }
         if (lagBytes == null) {
             return new Estimate(null, "unknown: the slot's confirmed position or the source's current position is not known", rate);

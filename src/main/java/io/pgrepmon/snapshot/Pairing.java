@@ -33,8 +33,24 @@ final class Pairing {
     private final Map<String, Link> knownPairs = new ConcurrentHashMap<>();
     private final LagEstimator lagEstimator = new LagEstimator();
 
-    Pairing(List<PairSettings> pairs) {
+    private final Set<String> heartbeats = new HashSet<>();
+
+    Pairing(List<PairSettings> pairs, List<io.pgrepmon.config.HeartbeatSettings> heartbeatPairs) {
         pairs.forEach(p -> explicitPairs.put(ChangeClock.key(p.target(), p.subscription()), p));
+        heartbeatPairs.forEach(h -> heartbeats.add(ChangeClock.key(h.source(), h.target())));
+    }
+
+    /**
+     * Seconds behind by the heartbeat: the source's clock when it wrote this tick's beat, minus the beat the target
+     * has applied. Both times are the source's, so no clock skew; the resolution is one interval.
+     */
+    private Double heartbeatSeconds(DatabaseSnapshot source, DatabaseSnapshot target) {
+        if (!heartbeats.contains(ChangeClock.key(source.name(), target.name())) || source.heartbeat() == null
+                || target.heartbeat() == null || target.heartbeat().beat() == null) {
+            return null;
+        }
+        long millis = java.time.Duration.between(target.heartbeat().beat(), source.heartbeat().observedAt()).toMillis();
+        return Math.max(0, millis) / 1000.0;
     }
 
     void forget(Predicate<String> gone) {
@@ -130,7 +146,8 @@ final class Pairing {
                         lag = slot.lagBytes();
                         d.health().addAll(slot.health());
                         estimate = lagEstimator.estimate(ChangeClock.key(d.target(), sub.name()), now, lag,
-                                slot.confirmedFlushLsn(), sender == null ? null : sender.replayLagMillis());
+                                slot.confirmedFlushLsn(), sender == null ? null : sender.replayLagMillis(),
+                                target.reachable() ? heartbeatSeconds(source, target) : null);
                     }
                     walSender = sender == null ? "none" : sender.activity();
                     if (sender != null) {

@@ -45,9 +45,14 @@ public final class SnapshotAssembler {
     private long sequence;
 
     public SnapshotAssembler(Thresholds thresholds, Duration interval, List<PairSettings> pairs, Instant monitorStart) {
+        this(thresholds, interval, pairs, List.of(), monitorStart);
+    }
+
+    public SnapshotAssembler(Thresholds thresholds, Duration interval, List<PairSettings> pairs,
+                             List<io.pgrepmon.config.HeartbeatSettings> heartbeats, Instant monitorStart) {
         this.thresholds = thresholds;
         this.interval = interval;
-        this.pairing = new Pairing(pairs);
+        this.pairing = new Pairing(pairs, heartbeats);
         this.errorCounters = new ErrorCounters(monitorStart);
     }
 
@@ -112,7 +117,7 @@ public final class SnapshotAssembler {
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 false, new Health(Status.DOWN, List.of("unreachable: " + reading.error())), null, reading.polledAt(),
                 reading.millis(), reading.error(), lastSuccess.get(settings.name()), failure.error(), failure.at(),
-                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
+                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null);
     }
 
     private DatabaseSnapshot source(DatabaseReading reading, Instant now, long tick) {
@@ -194,7 +199,8 @@ public final class SnapshotAssembler {
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 true, health.build(), reading.server(), reading.polledAt(), reading.millis(), null, reading.polledAt(),
                 failure == null ? null : failure.error(), failure == null ? null : failure.at(), reading.probes(),
-                privileges(reading), slots, senders, publications, tables, subscriptions, activity);
+                privileges(reading), slots, senders, publications, tables, subscriptions, activity,
+                reading.heartbeat().isEmpty() ? null : reading.heartbeat().get(0));
     }
 
     /** Probe failures and missing privileges, common to sources and targets. */

@@ -237,4 +237,27 @@ class ConfigValidatorTest {
         assertThatThrownBy(() -> ConfigValidator.validate(map(q), "0.0.0.0"))
                 .hasMessageContaining("monitor.security.basic.username is set without a password hash");
     }
+
+    @Test
+    void heartbeatsAndAlertWebhooksAreCheckedWithoutEchoingTheUrl() {
+        Map<String, String> p = valid();
+        p.put("monitor.heartbeats[0].source", "source");
+        p.put("monitor.heartbeats[0].target", "target");
+        MonitorSettings ok = ConfigValidator.validate(map(p));
+        assertThat(ok.heartbeats()).containsExactly(new HeartbeatSettings("source", "target", "public"));
+        assertThat(ok.databases()).extracting(DatabaseSettings::heartbeatSchema).containsExactly("public", "public");
+
+        p.put("monitor.heartbeats[0].source", "target");
+        p.put("monitor.heartbeats[0].schema", "bad schema;");
+        p.put("monitor.alerts.min-severity", "sometimes");
+        p.put("monitor.alerts.webhooks[0].url", "ftp://hooks.example.com/secret-token-in-url");
+        p.put("monitor.alerts.webhooks[0].format", "xml");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
+                .hasMessageContaining("monitor.heartbeats[0].source 'target' is a target database")
+                .hasMessageContaining("monitor.heartbeats[0].schema 'bad schema;' is not a plain schema name")
+                .hasMessageContaining("monitor.alerts.min-severity is 'sometimes'")
+                .hasMessageContaining("monitor.alerts.webhooks[0].url is not an http(s) URL")
+                .hasMessageContaining("monitor.alerts.webhooks[0].format is 'xml'")
+                .hasMessageNotContaining("secret-token-in-url");
+    }
 }

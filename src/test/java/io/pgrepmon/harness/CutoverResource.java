@@ -7,8 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A source and a target replicating database {@code shop} (tables {@code orders}, with a sequence, and
- * {@code items}) for the cutover tests, with short observation windows and deep checks on request only.
+ * A source and a target replicating database {@code shop} (tables {@code orders}, with a sequence, {@code items},
+ * and the monitor's {@code pgrepmon_heartbeat}) for the cutover tests, with short observation windows, deep checks
+ * on request only, and the heartbeat on: the pair must reach Ready although the monitor writes every tick.
  */
 public class CutoverResource implements QuarkusTestResourceLifecycleManager {
 
@@ -24,9 +25,11 @@ public class CutoverResource implements QuarkusTestResourceLifecycleManager {
                 Map.of("wal_retrieve_retry_interval", "'1s'"));
         for (PgCluster cluster : new PgCluster[]{source, target}) {
             cluster.execute("postgres", "CREATE DATABASE shop");
-            cluster.execute("shop", Replication.ordersTable("orders"), "CREATE TABLE items (id int PRIMARY KEY, name text)");
+            cluster.execute("shop", Replication.ordersTable("orders"), "CREATE TABLE items (id int PRIMARY KEY, name text)",
+                    "CREATE TABLE pgrepmon_heartbeat (id int PRIMARY KEY, beat timestamptz NOT NULL)");
         }
-        source.execute("shop", "CREATE PUBLICATION pub_shop FOR TABLE orders, items");
+        // The heartbeat table is published with the rest; the monitor writes it on the source every tick.
+        source.execute("shop", "CREATE PUBLICATION pub_shop FOR TABLE orders, items, pgrepmon_heartbeat");
         Replication.insertRows(source, "shop", "orders", 100, 20);
         source.execute("shop", "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10) g");
         Replication.subscribe(source, "shop", "pub_shop", target, "shop", PAIR, null);
@@ -42,6 +45,8 @@ public class CutoverResource implements QuarkusTestResourceLifecycleManager {
         config.put("monitor.cutover.observation-window", WINDOW.toSeconds() + "s");
         config.put("monitor.cutover.quiet-period", WINDOW.toSeconds() + "s");
         config.put("monitor.cutover.deep-check-interval", "0s");
+        config.put("monitor.heartbeats[0].source", "source");
+        config.put("monitor.heartbeats[0].target", "target");
         return config;
     }
 

@@ -20,7 +20,7 @@ final class Fixtures {
     }
 
     static DatabaseSettings settings(String name, Role role, String source) {
-        return new DatabaseSettings(name, "h", 5432, "u", "pw", "app", role, SslMode.DISABLE, null, source);
+        return new DatabaseSettings(name, "h", 5432, "u", "pw", "app", role, SslMode.DISABLE, null, source, null);
     }
 
     static SlotInfo slot(String name, boolean active, Long lag, String walStatus, Instant inactiveSince) {
@@ -60,7 +60,7 @@ final class Fixtures {
     static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotInfo> slots, List<WalSenderInfo> senders,
                                   List<PublicationInfo> publications, List<TableInfo> tables) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), slots, List.of(), senders, publications, tables,
-                List.of(), List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of(), List.of());
     }
 
     static DatabaseReading source(DatabaseSettings db, Instant at, SlotInfo... slots) {
@@ -70,7 +70,7 @@ final class Fixtures {
     static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionInfo> subscriptions,
                                   List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), subscriptions, tables, stats, List.of());
+                List.of(), subscriptions, tables, stats, List.of(), List.of());
     }
 
     static PublicationInfo publication(String name, String... tables) {

@@ -89,6 +89,17 @@ class ReplicationScenarioTests {
         }
         assertThat(syncSlot).as("table-sync slot on the source during the copy").isNotNull();
         assertThat(status(syncSlot)).isEqualTo("healthy");
+        // Never ready to cut over while a table is still being copied.
+        JsonNode verdict = null;
+        for (JsonNode v : s.get("cutover")) {
+            if (v.get("pair").asText().equals("sub_copy")) {
+                verdict = v;
+            }
+        }
+        assertThat(verdict).isNotNull();
+        assertThat(verdict.get("verdict").asText()).isEqualTo("not-ready");
+        assertThat(verdict.get("checks").toString()).contains("\"id\":\"tables-ready\",\"title\":\"every table has finished"
+                + " its initial sync and no table-sync slot remains\",\"result\":\"fail\"", "public.big: copying data");
         assertThat(s.get("summary").get("subscribedTables").asInt()).isGreaterThan(s.get("summary").get("readyTables").asInt());
 
         eventually(Duration.ofSeconds(60), later -> {

@@ -4,6 +4,7 @@ import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.probe.DatabaseClient;
+import io.pgrepmon.probe.Probe;
 import io.pgrepmon.snapshot.DatabaseSnapshot;
 import io.pgrepmon.snapshot.DeepCheck;
 import io.pgrepmon.snapshot.PairInfo;
@@ -178,7 +179,7 @@ public class DeepChecker {
             notCounted.put(name, "about " + estimate + " rows, above monitor.cutover.exact-count-max-rows: not counted");
             return Uni.createFrom().voidItem();
         }
-        String quoted = quote(table.schema()) + "." + quote(table.name());
+        String quoted = Probe.quoteIdent(table.schema()) + "." + Probe.quoteIdent(table.name());
         return c.query("SELECT has_table_privilege('" + quoted.replace("'", "''") + "', 'SELECT') AS ok").execute()
                 .flatMap(rows -> {
                     if (!Boolean.TRUE.equals(rows.iterator().next().getBoolean("ok"))) {
@@ -192,10 +193,6 @@ public class DeepChecker {
                     notCounted.put(name, "count failed: " + e.getMessage());
                     return Uni.createFrom().voidItem();
                 });
-    }
-
-    static String quote(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     static DeepCheck compare(String pair, Instant at, Side source, Side target, int subscribedTables) {

@@ -21,10 +21,10 @@ public final class ActivityProbe implements Probe<SourceActivity> {
                     WHERE datname = current_database() AND backend_type = 'client backend'
                       AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())::int AS writing,
                    (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
-                    WHERE relname <> 'pgrepmon_heartbeat')::bigint AS row_changes,
+                    WHERE relname <> '%s')::bigint AS row_changes,
                    current_setting('default_transaction_read_only')::boolean AS read_only,
                    (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects
-            """;
+            """.formatted(HeartbeatProbe.TABLE);
 
     @Override
     public String name() {

@@ -22,7 +22,10 @@ public final class HeartbeatProbe implements Probe<Heartbeat> {
     private final String schema;
     private final Role role;
 
-    /** @param schema the table's schema, or null when this database has no heartbeat */
+    /**
+     * @param schema the table's schema, or null when this database has no heartbeat
+     * @param role   the side this probe serves: a source writes the beat, a target reads it
+     */
     public HeartbeatProbe(String schema, Role role) {
         this.schema = schema;
         this.role = role;
@@ -36,11 +39,11 @@ public final class HeartbeatProbe implements Probe<Heartbeat> {
     @Override
     public boolean appliesTo(Role databaseRole, ServerInfo server) {
         // A standby cannot be written to.
-        return schema != null && !(databaseRole == Role.SOURCE && server.inRecovery());
+        return schema != null && databaseRole == role && !(role == Role.SOURCE && server.inRecovery());
     }
 
     String sql() {
-        String table = '"' + schema.replace("\"", "\"\"") + "\"." + TABLE;
+        String table = Probe.quoteIdent(schema) + "." + TABLE;
         return role == Role.SOURCE
                 ? "INSERT INTO " + table + " (id, beat) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat = excluded.beat"
                 + " RETURNING beat, now() AS observed"

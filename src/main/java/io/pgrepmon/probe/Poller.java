@@ -170,13 +170,13 @@ public class Poller {
                         run(publications, connection, db, server),
                         run(tables, connection, db, server),
                         run(activity, connection, db, server),
-                        run(new HeartbeatProbe(db.role() == Role.SOURCE ? db.heartbeatSchema() : null, db.role()), connection, db, server))
+                        run(new HeartbeatProbe(db.heartbeatSchema(), Role.SOURCE), connection, db, server))
                 .with(SourceRuns::new);
         Uni<TargetRuns> target = Uni.combine().all().unis(
                         run(subscriptions, connection, db, server),
                         run(subscriptionTables, connection, db, server),
                         run(subscriptionStats, connection, db, server),
-                        run(new HeartbeatProbe(db.role() == Role.TARGET ? db.heartbeatSchema() : null, db.role()), connection, db, server))
+                        run(new HeartbeatProbe(db.heartbeatSchema(), Role.TARGET), connection, db, server))
                 .with(TargetRuns::new);
         return Uni.combine().all().unis(source, target).with((s, t) -> new DatabaseReading(db, polledAt,
                 millisSince(t0), server, null,

@@ -40,6 +40,11 @@ public interface Probe<T> {
         return time == null ? null : time.toInstant();
     }
 
+    /** An SQL identifier in double quotes, as quote_ident gives it, for names that come from the catalogs or config. */
+    static String quoteIdent(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
     /** The version-dependent part of a select list: the expression where the server has it, a typed NULL where not. */
     static String since(ServerInfo server, int versionNum, String expression, String nullType) {
         return server.versionNum() >= versionNum ? expression : "NULL::" + nullType;

@@ -83,16 +83,19 @@ public class AccessControl {
         if (settings.allowedOrigins().stream().anyMatch(allowed -> allowed.equalsIgnoreCase(origin))) {
             return true;
         }
+        if (host == null) {
+            return false;
+        }
         try {
-            URI uri = URI.create(origin);
-            if (uri.getHost() == null || host == null) {
+            URI page = URI.create(origin);
+            URI request = URI.create("//" + host); // the Host header: host[:port], IPv6 in brackets
+            if (page.getHost() == null || request.getHost() == null) {
                 return false;
             }
-            int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            String hostOnly = host.contains(":") && !host.endsWith("]") ? host.substring(0, host.lastIndexOf(':')) : host;
-            String hostPort = host.contains(":") && !host.endsWith("]") ? host.substring(host.lastIndexOf(':') + 1) : null;
-            int requestPort = hostPort == null ? ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80) : Integer.parseInt(hostPort);
-            return uri.getHost().equalsIgnoreCase(hostOnly) && port == requestPort;
+            int defaultPort = "https".equalsIgnoreCase(page.getScheme()) ? 443 : 80;
+            int pagePort = page.getPort() != -1 ? page.getPort() : defaultPort;
+            int requestPort = request.getPort() != -1 ? request.getPort() : defaultPort;
+            return page.getHost().equalsIgnoreCase(request.getHost()) && pagePort == requestPort;
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -110,9 +110,9 @@ final class Pairing {
     List<PairInfo> pairs(List<Draft> drafts, Map<String, DatabaseSnapshot> byName, Instant now) {
         List<Draft> all = new ArrayList<>(drafts);
         // A target that is down this tick still owes its pairs: show them as unreachable rather than dropping them.
-        knownPairs.keySet().removeIf(k -> !byName.containsKey(databaseOf(k)));
+        knownPairs.keySet().removeIf(k -> !byName.containsKey(ChangeClock.databaseOf(k)));
         knownPairs.forEach((key, link) -> {
-            DatabaseSnapshot target = byName.get(databaseOf(key));
+            DatabaseSnapshot target = byName.get(ChangeClock.databaseOf(key));
             if (!target.reachable()) {
                 String subscription = key.substring(key.indexOf('\u0000') + 1);
                 SubscriptionInfo placeholder = new SubscriptionInfo(subscription, false, link.slotName(), List.of(), null, null,
@@ -181,9 +181,5 @@ final class Pairing {
         Set<String> known = new HashSet<>();
         sub.tables().forEach(t -> known.add(t.qualifiedName()));
         return expected.stream().filter(t -> !known.contains(t)).sorted().toList();
-    }
-
-    private static String databaseOf(String key) {
-        return ChangeClock.databaseOf(key);
     }
 }

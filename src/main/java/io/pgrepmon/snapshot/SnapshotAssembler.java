@@ -87,7 +87,7 @@ public final class SnapshotAssembler {
         Set<String> livePairs = drafts.stream().map(d -> ChangeClock.key(d.target(), d.subscription().name()))
                 .collect(Collectors.toSet());
         java.util.function.Predicate<String> gone = key -> !livePairs.contains(key)
-                && (reachable.contains(databaseOf(key)) || !byName.containsKey(databaseOf(key)));
+                && (reachable.contains(ChangeClock.databaseOf(key)) || !byName.containsKey(ChangeClock.databaseOf(key)));
         pairing.forget(gone);
         errorCounters.forget(gone);
 
@@ -269,10 +269,6 @@ public final class SnapshotAssembler {
         String activity = HealthRules.walSenderActivity(sender, still, thresholds, now);
         WalSenderInfo classified = sender.withActivity(activity, "stalled".equals(activity) ? still : null, null);
         return classified.withActivity(activity, classified.stalledSince(), HealthRules.walSender(classified, still, now));
-    }
-
-    private static String databaseOf(String key) {
-        return ChangeClock.databaseOf(key);
     }
 
     private static Summary summary(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {

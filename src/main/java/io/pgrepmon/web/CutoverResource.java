@@ -35,7 +35,7 @@ public class CutoverResource {
     @GET
     @NonBlocking
     public Response all() {
-        return hub.latest().map(p -> Response.ok(p.snapshot().cutover()).build()).orElseGet(CutoverResource::noSnapshot);
+        return hub.latest().map(p -> Response.ok(p.snapshot().cutover()).build()).orElseGet(SnapshotResource::noSnapshot);
     }
 
     @GET
@@ -43,7 +43,7 @@ public class CutoverResource {
     @NonBlocking
     public Response pair(@PathParam("pair") String name) {
         if (hub.latest().isEmpty()) {
-            return noSnapshot();
+            return SnapshotResource.noSnapshot();
         }
         List<PairCutover> verdicts = hub.latest().get().snapshot().cutover();
         return verdicts.stream().filter(v -> v.pair().equals(name)).findFirst()
@@ -57,11 +57,5 @@ public class CutoverResource {
     @Path("/deep-check")
     public Uni<List<DeepCheck>> deepCheck() {
         return deepChecker.runAll();
-    }
-
-    private static Response noSnapshot() {
-        return Response.status(503).header("Retry-After", "2")
-                .entity(new SnapshotResource.ApiError("no snapshot yet", "the first poll has not finished; retry in a few seconds"))
-                .build();
     }
 }

@@ -31,11 +31,16 @@ public class SnapshotResource {
     public Response snapshot() {
         return hub.latest()
                 .map(published -> Response.ok(published.json(), MediaType.APPLICATION_JSON_TYPE).build())
-                .orElseGet(() -> Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                        .header("Retry-After", "2")
-                        .entity(new ApiError("no snapshot yet",
-                                "the first poll of the configured databases has not finished; retry in a few seconds"))
-                        .type(MediaType.APPLICATION_JSON_TYPE)
-                        .build());
+                .orElseGet(SnapshotResource::noSnapshot);
+    }
+
+    /** The answer of every API endpoint before the first poll has finished. */
+    static Response noSnapshot() {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "2")
+                .entity(new ApiError("no snapshot yet",
+                        "the first poll of the configured databases has not finished; retry in a few seconds"))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 }

@@ -2,7 +2,6 @@ package io.pgrepmon.config;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.source.yaml.YamlConfigSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -35,15 +34,11 @@ class ConfigPropertiesTest {
             org.yaml.snakeyaml.error.YAMLException.class);
 
     static SmallRyeConfig fromYaml(String yaml) {
-        return new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(MonitorConfig.class)
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new YamlConfigSource("random.yaml", yaml, 100)).build();
+        return TestConfigs.builder().withSources(new YamlConfigSource("random.yaml", yaml, 100)).build();
     }
 
     static SmallRyeConfig fromProperties(Map<String, String> properties) {
-        return new SmallRyeConfigBuilder().addDefaultInterceptors().withMapping(MonitorConfig.class)
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "random", 100)).build();
+        return TestConfigs.builder().withSources(new PropertiesConfigSource(properties, "random", 100)).build();
     }
 
     /** Either valid, or a clear error; returns the error message (null when valid). */

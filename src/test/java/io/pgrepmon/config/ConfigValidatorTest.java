@@ -2,7 +2,6 @@ package io.pgrepmon.config;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -35,10 +34,7 @@ class ConfigValidatorTest {
     }
 
     private static MonitorConfig map(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(MonitorConfig.class)
-                // Quarkus's own converter, which gives durations their "5s" form.
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+        SmallRyeConfig config = TestConfigs.builder()
                 .withSources(new PropertiesConfigSource(properties, "test", 100))
                 .build();
         return config.getConfigMapping(MonitorConfig.class);
@@ -177,10 +173,7 @@ class ConfigValidatorTest {
 
     @Test
     void theDocumentedExampleFileMapsAsWritten() throws Exception {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultInterceptors() // ${...} expansion, as in the application
-                .withMapping(MonitorConfig.class)
-                .withConverter(java.time.Duration.class, 100, new io.quarkus.runtime.configuration.DurationConverter())
+        SmallRyeConfig config = TestConfigs.builder()
                 .withSources(new io.smallrye.config.source.yaml.YamlConfigSource(Path.of("config/example.yaml").toUri().toURL(), 100))
                 .withSources(new PropertiesConfigSource(Map.of("SOURCE_PASSWORD", "from-env"), "env", 50))
                 .build();

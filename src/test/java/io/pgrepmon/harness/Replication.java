@@ -48,13 +48,18 @@ public final class Replication {
         cluster.execute("postgres", "CREATE ROLE " + MONITOR_ROLE + " LOGIN PASSWORD '" + MONITOR_PASSWORD + "' IN ROLE pg_monitor");
     }
 
-    /** Adds one database to the monitor's configuration, as the flat keys a Quarkus test resource returns. */
+    /**
+     * Adds one database to the monitor's configuration, as the flat keys a Quarkus test resource returns.
+     * With a null cluster, the caller sets host and port itself.
+     */
     public static void monitorDatabase(java.util.Map<String, String> config, int index, String name, PgCluster cluster,
                                        String dbname, String role, String source, String user, String password) {
         String key = "monitor.databases[" + index + "].";
         config.put(key + "name", name);
-        config.put(key + "host", cluster.host());
-        config.put(key + "port", Integer.toString(cluster.port()));
+        if (cluster != null) {
+            config.put(key + "host", cluster.host());
+            config.put(key + "port", Integer.toString(cluster.port()));
+        }
         config.put(key + "user", user);
         config.put(key + "password", password);
         config.put(key + "dbname", dbname);

@@ -50,16 +50,13 @@ public class TlsResource implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /** A source database of the TLS cluster, as the superuser, in the given ssl mode. */
     private static int db(Map<String, String> config, int index, String name, String host, int port, String password,
                           String sslMode, String rootCert) {
+        Replication.monitorDatabase(config, index, name, null, "postgres", "source", null, PgCluster.SUPERUSER, password);
         String key = "monitor.databases[" + index + "].";
-        config.put(key + "name", name);
         config.put(key + "host", host);
         config.put(key + "port", Integer.toString(port));
-        config.put(key + "user", PgCluster.SUPERUSER);
-        config.put(key + "password", password);
-        config.put(key + "dbname", "postgres");
-        config.put(key + "role", "source");
         config.put(key + "ssl-mode", sslMode);
         if (rootCert != null) {
             config.put(key + "ssl-root-cert", rootCert);

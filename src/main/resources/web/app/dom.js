@@ -1,0 +1,66 @@
+// Applies new markup to a section by patching the live DOM in place instead of replacing it: nodes that did not
+// change are left alone, so focus, text selection, scroll position and opened <details> survive every update and
+// nothing jumps. Elements with data-key are matched by key, others by position.
+// (No DOM-morphing library such as morphdom is in the Maven registry reachable here; this is the small part of
+// one that the page needs.)
+
+export function patch(target, html) {
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  patchChildren(target, template.content);
+}
+
+function keyOf(node) {
+  return node.nodeType === Node.ELEMENT_NODE ? node.getAttribute('data-key') : null;
+}
+
+function sameKind(a, b) {
+  return a.nodeType === b.nodeType && a.nodeName === b.nodeName && keyOf(a) === keyOf(b);
+}
+
+function patchChildren(from, to) {
+  const wanted = [...to.childNodes];
+  const keyed = new Map();
+  for (const child of from.childNodes) {
+    const key = keyOf(child);
+    if (key !== null) keyed.set(key, child);
+  }
+  let cursor = from.firstChild;
+  for (const next of wanted) {
+    const key = keyOf(next);
+    let current = key !== null ? keyed.get(key) : cursor;
+    if (current && key !== null) keyed.delete(key);
+    if (current && sameKind(current, next)) {
+      if (current !== cursor) from.insertBefore(current, cursor);
+      patchNode(current, next);
+      cursor = current.nextSibling;
+    } else {
+      from.insertBefore(next, cursor);
+    }
+  }
+  while (cursor) {
+    const extra = cursor;
+    cursor = cursor.nextSibling;
+    from.removeChild(extra);
+  }
+}
+
+function patchNode(current, next) {
+  if (current.nodeType !== Node.ELEMENT_NODE) {
+    if (current.nodeValue !== next.nodeValue) current.nodeValue = next.nodeValue;
+    return;
+  }
+  // The operator opens and closes <details>; the markup never decides that after the first render.
+  const keepOpen = current.nodeName === 'DETAILS';
+  for (const { name } of [...current.attributes]) {
+    if (!next.hasAttribute(name) && !(keepOpen && name === 'open')) current.removeAttribute(name);
+  }
+  for (const { name, value } of [...next.attributes]) {
+    if (keepOpen && name === 'open') continue;
+    if (current.getAttribute(name) !== value) current.setAttribute(name, value);
+  }
+  if (current.nodeName === 'PROGRESS' && current.value !== next.value) current.value = next.value;
+  // A relative time's text is written by the page clock, not by the markup.
+  if (current.nodeName === 'TIME') return;
+  patchChildren(current, next);
+}

@@ -1,0 +1,297 @@
+// Markup for each part of the page, from one snapshot (the JSON of /api/snapshot). Pure functions of their input;
+// app.js patches their output into the page.
+import { ago, bytes, count, esc, lsn, muted, rate, seconds, yesNo } from './format.js';
+import { badge, icon, tone } from './icons.js';
+import { lagChart } from './chart.js';
+
+const STATE_NAMES = { i: 'initializing', d: 'copying data', f: 'copy finished', s: 'synchronized', r: 'ready' };
+const STATE_COLOURS = { i: 'fill-slate-400', d: 'fill-sky-500', f: 'fill-indigo-500', s: 'fill-violet-500', r: 'fill-emerald-500' };
+const STATE_DOTS = { i: 'bg-slate-400', d: 'bg-sky-500', f: 'bg-indigo-500', s: 'bg-violet-500', r: 'bg-emerald-500' };
+
+const scroll = (table) => `<div class="overflow-x-auto rounded border border-slate-200 bg-white">${table}</div>`;
+const th = (cells) => `<thead class="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-600"><tr>${
+  cells.map((c) => `<th scope="col" class="whitespace-nowrap px-3 py-2 font-semibold">${c}</th>`).join('')}</tr></thead>`;
+const td = (content, extra = '') => `<td class="px-3 py-2 align-top ${extra}">${content}</td>`;
+const table = (head, rows) => scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm">${th(head)}<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody></table>`);
+
+export function reasons(health, extra = '') {
+  if (!health || !health.reasons.length) return '';
+  const t = tone(health.status);
+  return `<ul class="space-y-0.5 text-sm ${t.text} ${extra}">${health.reasons.map((r) => `<li class="flex gap-1.5">${icon(t.icon, 'size-3.5 mt-0.5')}<span>${esc(r)}</span></li>`).join('')}</ul>`;
+}
+
+// ---- Summary cards -------------------------------------------------------------------------------------------
+
+function card(label, value, detail, status) {
+  const accent = status ? `border-l-4 ${tone(status).bar}` : '';
+  // Fixed height whatever the text: the cards never move the page when their numbers change.
+  return `<div class="h-28 overflow-hidden rounded-lg border border-slate-200 bg-white p-3 shadow-sm ${accent}" data-card="${esc(label)}">
+    <div class="text-xs font-medium uppercase tracking-wide text-slate-600">${esc(label)}</div>
+    <div class="mt-1 truncate text-lg font-semibold leading-tight">${value}</div>
+    <div class="mt-0.5 line-clamp-2 text-xs text-slate-600">${detail}</div></div>`;
+}
+
+export function summary(s) {
+  const m = s.summary;
+  const byRole = (role) => s.databases.filter((d) => d.role === role);
+  const up = (dbs) => dbs.filter((d) => d.reachable).length;
+  const sources = byRole('source'), targets = byRole('target');
+  const worst = s.pairs.find((p) => p.name === m.worstLagPair);
+  const slots = s.databases.flatMap((d) => d.slots);
+  const atRisk = slots.filter((x) => x.health.status !== 'healthy');
+  const firing = s.alerts.active.filter((a) => a.state === 'firing');
+  const pending = s.alerts.active.length - firing.length;
+  const healthyPairs = s.pairs.filter((p) => p.health.status === 'healthy').length;
+  const ready = s.cutover.filter((c) => c.verdict === 'ready').length;
+  const roleStatus = (dbs) => dbs.some((d) => !d.reachable) ? 'down' : worstOf(dbs.map((d) => d.health.status));
+  return [
+    card('Overall', badge(s.status), `${m.healthy} healthy · ${m.warning} warning · ${m.critical} critical · ${m.down} down`, s.status),
+    card('Sources', count(sources.length), `${up(sources)} reachable`, roleStatus(sources)),
+    card('Targets', count(targets.length), `${up(targets)} reachable`, roleStatus(targets)),
+    card('Pairs', count(s.pairs.length), `${healthyPairs} healthy · ${ready} ready to cut over`, worstOf(s.pairs.map((p) => p.health.status))),
+    card('Worst lag', worst ? `${bytes(worst.lagBytes)} <span class="text-sm font-normal text-slate-600">· ${seconds(worst.lagSeconds)}</span>` : muted('none'),
+      worst ? esc(worst.name) : 'no pair', worst ? worst.health.status : null),
+    card('Slots at risk', count(atRisk.length), atRisk.length ? esc(atRisk.map((x) => x.name).join(', ')) : `of ${slots.length} slots`, atRisk.length ? worstOf(atRisk.map((x) => x.health.status)) : 'healthy'),
+    card('Active alerts', count(firing.length), pending ? `${pending} pending` : `${s.alerts.recent.length} recently resolved`, firing.length ? worstOf(firing.map((a) => a.severity)) : 'healthy'),
+    card('Last update', ago(s.takenAt), `poll took ${esc(s.tookMillis)} ms · every ${esc(Math.round(s.intervalMillis / 100) / 10)} s`),
+  ].join('');
+}
+
+const ORDER = ['healthy', 'warning', 'critical', 'down'];
+function worstOf(statuses) {
+  return statuses.reduce((w, x) => (ORDER.indexOf(x) > ORDER.indexOf(w) ? x : w), 'healthy');
+}
+
+// ---- Pairs ---------------------------------------------------------------------------------------------------
+
+const VERDICTS = {
+  ready: ['healthy', 'Ready to cut over'],
+  'not-ready': ['critical', 'Not ready to cut over'],
+  unknown: ['unknown', 'Cutover: not known yet'],
+};
+const RESULTS = { pass: ['healthy', 'Pass'], fail: ['critical', 'Fail'], unknown: ['unknown', 'Unknown'] };
+
+function metric(label, value, detail = '', field = '') {
+  return `<div class="min-w-0"${field ? ` data-field="${field}"` : ''}>
+    <div class="text-xs font-medium uppercase tracking-wide text-slate-600">${esc(label)}</div>
+    <div class="text-xl font-semibold leading-tight">${value}</div>
+    <div class="line-clamp-2 min-h-8 text-xs text-slate-600">${detail}</div></div>`;
+}
+
+function lagTime(p) {
+  if (p.lagSeconds === null || p.lagSeconds === undefined) return seconds(null);
+  const lower = (p.lagMethod || '').startsWith('at least');
+  return `${lower ? '≥ ' : ''}${seconds(p.lagSeconds)}`;
+}
+
+function method(p) {
+  const m = p.lagMethod || '';
+  const short = m.includes(':') ? m.slice(0, m.indexOf(':')) : m;
+  return `<abbr class="cursor-help no-underline" title="${esc(m)}">by ${esc(short)}</abbr>`;
+}
+
+function eta(trend) {
+  if (!trend || trend.direction === 'unknown') return [muted('not known yet'), esc(trend ? trend.text : 'no trend yet')];
+  const word = { 'caught-up': 'Caught up', 'catching-up': 'Catching up', 'falling-behind': 'Falling behind', steady: 'Steady' }[trend.direction] || trend.direction;
+  const ic = { 'caught-up': 'healthy', 'catching-up': 'catchingUp', 'falling-behind': 'fallingBehind', steady: 'steady' }[trend.direction] || 'steady';
+  const value = trend.direction === 'catching-up' && trend.etaSeconds !== null ? `in ${seconds(trend.etaSeconds)}` : esc(word);
+  return [`<span class="inline-flex items-center gap-1.5">${icon(ic)}${value}</span>`, `<span title="${esc(trend.text)}">${esc(trend.text)}</span>`];
+}
+
+function stateBar(states) {
+  const entries = Object.entries(states || {});
+  const total = entries.reduce((n, [, v]) => n + v, 0);
+  if (!total) return muted('no tables subscribed');
+  let x = 0;
+  const rects = entries.map(([k, v]) => {
+    const w = v / total * 100;
+    const r = `<rect x="${x.toFixed(2)}" width="${w.toFixed(2)}" height="8" class="${STATE_COLOURS[k] || 'fill-slate-300'}"/>`;
+    x += w;
+    return r;
+  }).join('');
+  const legend = entries.map(([k, v]) => `<span class="inline-flex items-center gap-1"><span class="size-2 rounded-full ${STATE_DOTS[k] || 'bg-slate-300'}"></span>${esc(STATE_NAMES[k] || k)} ${count(v)}</span>`).join('');
+  const words = entries.map(([k, v]) => `${v} ${STATE_NAMES[k] || k}`).join(', ');
+  return `<svg viewBox="0 0 100 8" preserveAspectRatio="none" class="h-2 w-full overflow-hidden rounded" role="img" aria-label="Tables: ${esc(words)}">${rects}</svg>
+    <div class="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-700">${legend}</div>`;
+}
+
+function copyProgress(copy) {
+  if (!copy) return muted('waiting for a sync worker');
+  const pct = copy.percent === null ? null : Math.min(100, copy.percent);
+  const label = `${pct === null ? '' : `≈${esc(pct)}% · `}${bytes(copy.bytesProcessed)}${copy.sourceBytes === null ? '' : ` of ≈${bytes(copy.sourceBytes)}`} · ${count(copy.tuplesProcessed)} rows`;
+  return `<div class="flex items-center gap-2"><progress max="100" value="${esc(pct ?? 0)}" aria-label="initial copy ${pct === null ? 'progress unknown' : `${esc(pct)}%`}"
+      class="h-2 w-28 shrink-0 overflow-hidden rounded bg-slate-200 [&::-webkit-progress-bar]:bg-slate-200 [&::-webkit-progress-value]:bg-sky-500 [&::-moz-progress-bar]:bg-sky-500"></progress>
+    <span class="text-xs text-slate-700">${label}</span></div>`;
+}
+
+export function syncTables(tables) {
+  const pending = (tables || []).filter((t) => t.state !== 'r');
+  if (!pending.length) return '';
+  return table(['Table', 'State', 'Since', 'Initial copy'], pending.map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
+    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'whitespace-nowrap font-medium')}${td(esc(t.stateName), 'whitespace-nowrap')}${td(ago(t.stateSince), 'whitespace-nowrap')}${td(copyProgress(t.copy))}</tr>`));
+}
+
+function checklist(c) {
+  if (!c) return '';
+  const [status, word] = VERDICTS[c.verdict] || VERDICTS.unknown;
+  const failing = c.checks.filter((k) => k.result !== 'pass');
+  const rows = c.checks.map((k) => {
+    const [rs, rw] = RESULTS[k.result] || RESULTS.unknown;
+    const items = k.items.length ? `<ul class="mt-1 list-inside list-disc text-xs text-slate-700">${k.items.slice(0, 20).map((i) => `<li>${esc(i)}</li>`).join('')}${k.items.length > 20 ? `<li>… ${k.items.length - 20} more</li>` : ''}</ul>` : '';
+    return `<li class="flex gap-3 py-2" data-key="${esc(k.id)}" data-check="${esc(k.id)}">
+      <div class="w-20 shrink-0">${badge(rs, rw)}</div>
+      <div class="min-w-0 text-sm"><div class="font-medium">${esc(k.title)}</div><div class="text-slate-700">${esc(k.evidence)}</div>${items}</div></li>`;
+  }).join('');
+  const sequences = c.sequences.length ? `<details class="mt-2"><summary class="cursor-pointer text-sm font-medium">Sequence report (${c.sequences.length})</summary>
+    <div class="mt-2">${table(['Sequence', 'Source', 'Target', 'Status', 'Statement for the target (never run by the monitor)'], c.sequences.map((q) => `<tr data-key="${esc(q.sequence)}">
+      ${td(esc(q.sequence))}${td(esc(q.sourceValue ?? '—'), 'tabular-nums')}${td(esc(q.targetValue ?? '—'), 'tabular-nums')}${td(esc(q.status))}${td(`<code class="text-xs">${esc(q.fix ?? '')}</code>`)}</tr>`))}</div></details>` : '';
+  return `<details class="rounded border border-slate-200 bg-slate-50 px-3 py-2" data-part="cutover">
+    <summary class="flex cursor-pointer flex-wrap items-center gap-2 text-sm font-medium">Cutover checklist ${badge(status, word)}
+      <span class="font-normal text-slate-600">${c.checks.length - failing.length} of ${c.checks.length} checks pass${failing.length ? ` · open: ${esc(failing.map((k) => k.id).join(', '))}` : ''}</span></summary>
+    <p class="mt-2 text-sm text-slate-700">${esc(c.summary)}</p>
+    <ul class="divide-y divide-slate-200">${rows}</ul>
+    <div class="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">Deep checks (sequences, row counts, columns) ${c.deepCheckedAt ? `ran ${ago(c.deepCheckedAt)}` : 'have not run yet'}.
+      <button type="button" data-action="deep-check" class="inline-flex items-center gap-1 rounded border border-slate-300 bg-white px-2 py-1 font-medium text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-700">${icon('play', 'size-3.5')}Run deep checks now</button>
+      <span data-part="deep-check-status" role="status"></span></div>
+    ${sequences}</details>`;
+}
+
+export function pairs(s) {
+  if (!s.pairs.length) return `<p class="text-slate-600">No subscription on a target matches a slot on a source yet.</p>`;
+  const subscriptionOf = (p) => {
+    const db = s.databases.find((d) => d.name === p.targetDatabase);
+    return db ? db.subscriptions.find((x) => x.name === p.subscription) : null;
+  };
+  return s.pairs.map((p) => {
+    const t = tone(p.health.status);
+    const trend = s.trends.find((x) => x.kind === 'lag' && x.subject === p.name);
+    const [etaValue, etaDetail] = eta(trend);
+    const sub = subscriptionOf(p);
+    const cut = s.cutover.find((c) => c.pair === p.name);
+    const missing = p.missingTables.length ? `<p class="text-sm text-red-700">${icon('critical', 'size-3.5 inline')} Published but not in the subscription (run ALTER SUBSCRIPTION … REFRESH PUBLICATION): ${esc(p.missingTables.join(', '))}</p>` : '';
+    return `<article class="space-y-3 rounded-lg border border-slate-200 border-l-4 ${t.bar} bg-white p-4 shadow-sm" data-key="${esc(p.name)}" data-pair="${esc(p.name)}" aria-labelledby="pair-${esc(p.name)}">
+      <div class="flex flex-wrap items-center justify-between gap-2">
+        <h3 id="pair-${esc(p.name)}" class="flex min-w-0 flex-wrap items-center gap-x-2 text-base font-semibold">
+          <span>${esc(p.name)}</span>
+          <span class="inline-flex flex-wrap items-center gap-1 text-sm font-normal text-slate-600">${esc(p.sourceDatabase ?? '?')} / ${esc(p.slotName ?? '?')} ${icon('arrow', 'size-3.5')} ${esc(p.targetDatabase)} / ${esc(p.subscription)}</span>
+        </h3>
+        <div class="flex flex-wrap items-center gap-2"><span data-field="health">${badge(p.health.status)}</span>${cut ? `<span data-field="verdict">${badge(...(VERDICTS[cut.verdict] || VERDICTS.unknown))}</span>` : ''}</div>
+      </div>
+      ${reasons(p.health)}
+      <div class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+        ${metric('Lag', bytes(p.lagBytes), 'not yet confirmed by the target', 'lag-bytes')}
+        ${metric('Lag (time)', lagTime(p), method(p), 'lag-seconds')}
+        ${metric('Apply rate', rate(p.applyRateBytesPerSecond), 'over the last minute', 'apply-rate')}
+        ${metric('Catch-up', etaValue, etaDetail, 'eta')}
+        ${metric('Walsender', esc(p.walSender ?? 'none'), p.linkedBy ? `linked by ${esc(p.linkedBy)}` : '', 'walsender')}
+      </div>
+      ${lagChart(p.name)}
+      <div><div class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">Tables</div>${stateBar(p.tableStates)}</div>
+      ${missing}
+      ${sub ? syncTables(sub.tables) : ''}
+      ${checklist(cut)}
+    </article>`;
+  }).join('');
+}
+
+// ---- Alerts --------------------------------------------------------------------------------------------------
+
+export function alerts(s) {
+  const a = s.alerts;
+  const rows = a.active.concat(a.recent.slice(0, 10));
+  const notifiers = a.notifiers.filter((n) => n.lastError).map((n) => `<li class="flex gap-1.5 text-red-700">${icon('bell', 'size-3.5 mt-0.5')}<span>Webhook ${esc(n.name)}: ${esc(n.lastError)} (${ago(n.lastErrorAt)})</span></li>`).join('');
+  const list = rows.length
+    ? table(['Subject', 'Severity', 'State', 'Since', 'Reasons'], rows.map((x) => `<tr data-key="${esc(x.kind)}/${esc(x.subject)}/${esc(x.since)}">
+        ${td(`${esc(x.kind)} <span class="font-medium">${esc(x.subject)}</span>`, 'whitespace-nowrap')}${td(badge(x.severity))}${td(esc(x.state))}${td(ago(x.since), 'whitespace-nowrap')}${td(esc(x.reasons.join('; ')))}</tr>`))
+    : `<p class="flex items-center gap-1.5 text-slate-600">${icon('healthy', 'size-4 text-emerald-600')}No alerts.</p>`;
+  return list + (notifiers ? `<ul class="mt-2 space-y-1 text-sm">${notifiers}</ul>` : '');
+}
+
+// ---- Databases -----------------------------------------------------------------------------------------------
+
+function slotsTable(slots) {
+  if (!slots.length) return muted('No logical replication slots.');
+  return table(['Slot', 'Health', 'Active', 'Lag', 'WAL retained', 'wal_status', 'Safe WAL left', 'Confirmed flush', 'Two-phase / failover / conflicting', 'Decoded / spilled / streamed'],
+    slots.map((x) => `<tr data-key="${esc(x.name)}">
+      ${td(`<span class="font-medium">${esc(x.name)}</span> <span class="text-xs text-slate-600">${esc(x.plugin)}${x.temporary ? ' · temporary' : ''}${x.tableSync ? ' · table sync' : ''}</span>`)}
+      ${td(badge(x.health.status) + reasons(x.health, 'mt-1'))}
+      ${td(x.active ? `yes <span class="text-xs text-slate-600">pid ${esc(x.activePid)}</span>` : `no, since ${ago(x.inactiveSince, 'unknown')}`, 'whitespace-nowrap')}
+      ${td(bytes(x.lagBytes), 'whitespace-nowrap text-right')}${td(bytes(x.retainedBytes), 'whitespace-nowrap text-right')}
+      ${td(`${esc(x.walStatus ?? '—')}${x.invalidationReason ? ` <span class="text-red-700">${esc(x.invalidationReason)}</span>` : ''}`)}
+      ${td(x.safeWalSize === null ? muted('unlimited', 'max_slot_wal_keep_size is -1') : bytes(x.safeWalSize), 'whitespace-nowrap text-right')}
+      ${td(lsn(x.confirmedFlushLsn))}
+      ${td(`${yesNo(x.twoPhase)} / ${yesNo(x.failover)} / ${yesNo(x.conflicting)}`, 'whitespace-nowrap')}
+      ${td(x.stats ? `${bytes(x.stats.totalBytes)} / ${bytes(x.stats.spillBytes)} / ${bytes(x.stats.streamBytes)}` : muted('n/a', 'pg_stat_replication_slots is PostgreSQL 14+'), 'whitespace-nowrap')}</tr>`));
+}
+
+function walSendersTable(senders) {
+  if (!senders.length) return muted('No logical walsender is connected.');
+  return table(['Walsender', 'Activity', 'State', 'Sent', 'Flushed by subscriber', 'Pending', 'Write / flush / replay lag', 'Last reply'],
+    senders.map((w) => `<tr data-key="${esc(w.pid)}">
+      ${td(`<span class="font-medium">${esc(w.slotName)}</span> <span class="text-xs text-slate-600">pid ${esc(w.pid)} · ${esc(w.applicationName)}</span>`)}
+      ${td(`${badge(w.health.status, w.activity)}${reasons(w.health, 'mt-1')}`)}${td(esc(w.state))}
+      ${td(lsn(w.sentLsn))}${td(lsn(w.flushLsn))}${td(bytes(w.pendingBytes), 'whitespace-nowrap text-right')}
+      ${td([w.writeLagMillis, w.flushLagMillis, w.replayLagMillis].map((v) => v === null ? '—' : `${esc(v)} ms`).join(' / '), 'whitespace-nowrap tabular-nums')}
+      ${td(ago(w.replyTime), 'whitespace-nowrap')}</tr>`));
+}
+
+function publicationsTable(pubs) {
+  if (!pubs.length) return muted('No publications.');
+  return table(['Publication', 'Tables', 'Operations'], pubs.map((p) => `<tr data-key="${esc(p.name)}">
+    ${td(esc(p.name), 'font-medium')}${td(p.allTables ? 'all tables' : count(p.tableCount))}${td(['insert', 'update', 'delete', 'truncate'].filter((k) => p[k]).join(', '))}</tr>`));
+}
+
+function problemTables(tables) {
+  const bad = tables.filter((t) => t.health.status !== 'healthy');
+  const line = `<p class="text-sm text-slate-600">${count(tables.length)} user tables, ${count(tables.filter((t) => t.publications.length).length)} published${bad.length ? `, ${bad.length} with a problem:` : ', none with a problem.'}</p>`;
+  if (!bad.length) return line;
+  return line + table(['Table', 'Problem', 'Primary key', 'Replica identity', 'Size'], bad.map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
+    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'font-medium')}${td(badge(t.health.status) + reasons(t.health, 'mt-1'))}${td(t.hasPrimaryKey ? 'yes' : 'no')}${td(esc(t.replicaIdentity))}${td(bytes(t.sizeBytes), 'whitespace-nowrap text-right')}</tr>`));
+}
+
+function errorCounts(stats) {
+  if (!stats) return muted('n/a', 'pg_stat_subscription_stats is PostgreSQL 15+');
+  const fresh = stats.newApplyErrors + stats.newSyncErrors + (stats.newConflicts || 0);
+  const text = `${stats.newApplyErrors} apply, ${stats.newSyncErrors} sync${stats.newConflicts === null ? '' : `, ${stats.newConflicts} conflicts`}`;
+  return `<span class="${fresh ? 'font-semibold text-red-700' : ''}" title="new since the monitor started; totals ${esc(stats.applyErrors)} apply, ${esc(stats.syncErrors)} sync">${esc(text)}</span>${stats.lastIncreaseAt ? ` · latest ${ago(stats.lastIncreaseAt)}` : ''}`;
+}
+
+function subscriptionsPart(subs) {
+  if (!subs.length) return muted('No subscriptions in this database.');
+  const rows = subs.map((x) => `<tr data-key="${esc(x.name)}">${td(`<span class="font-medium">${esc(x.name)}</span> <span class="text-xs text-slate-600">${esc(x.publications.join(', '))}${x.streaming ? ` · streaming ${esc(x.streaming)}` : ''}</span>`)}
+      ${td(badge(x.health.status) + reasons(x.health, 'mt-1'))}${td(x.enabled ? 'yes' : '<span class="font-semibold text-red-700">no</span>')}${td(esc(x.slotName))}
+      ${td(x.workerPid ? `pid ${esc(x.workerPid)}${x.workerSince ? ` since ${ago(x.workerSince)}` : ''}` : '<span class="text-red-700">none</span>', 'whitespace-nowrap')}
+      ${td(count(x.syncWorkers), 'whitespace-nowrap text-right')}${td(`${lsn(x.receivedLsn)} / ${lsn(x.latestEndLsn)}`, 'whitespace-nowrap')}
+      ${td(ago(x.lastMsgReceiptTime), 'whitespace-nowrap')}${td(errorCounts(x.stats))}${td(Object.entries(x.tableStates).map(([k, v]) => `${esc(STATE_NAMES[k] || k)} ${v}`).join(', ') || muted('none'), 'whitespace-nowrap')}</tr>`);
+  const syncing = subs.filter((x) => x.tables.some((t) => t.state !== 'r'))
+    .map((x) => `<div data-key="sync/${esc(x.name)}">${part(`Initial copy of ${x.name}`, syncTables(x.tables))}</div>`).join('');
+  return table(['Subscription', 'Health', 'Enabled', 'Slot', 'Apply worker', 'Sync workers', 'Received / latest end', 'Last message', 'New errors', 'Tables'], rows) + syncing;
+}
+
+function part(title, content) {
+  return `<div class="space-y-2"><h4 class="text-sm font-semibold text-slate-700">${esc(title)}</h4>${content}</div>`;
+}
+
+export function databases(s) {
+  return s.databases.map((d) => {
+    const t = tone(d.reachable ? d.health.status : 'down');
+    const version = d.server ? ` · PostgreSQL ${esc(d.server.version)}${d.server.inRecovery ? ' · standby' : ''}` : '';
+    const body = !d.reachable ? ''
+      : d.role === 'source'
+        ? part('Replication slots', slotsTable(d.slots)) + part('Walsenders', walSendersTable(d.walSenders)) + part('Publications', publicationsTable(d.publications)) + part('Tables', problemTables(d.tables))
+        : part('Subscriptions', subscriptionsPart(d.subscriptions));
+    return `<article class="space-y-3 rounded-lg border border-slate-200 border-l-4 ${t.bar} bg-white p-4 shadow-sm" data-key="${esc(d.name)}" data-database="${esc(d.name)}" aria-labelledby="db-${esc(d.name)}">
+      <div class="flex flex-wrap items-center justify-between gap-2">
+        <h3 id="db-${esc(d.name)}" class="flex flex-wrap items-center gap-x-2 text-base font-semibold">${icon('database')}<span>${esc(d.name)}</span>
+          <span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase text-slate-700">${esc(d.role)}</span>
+          <span class="text-sm font-normal text-slate-600">${esc(d.host)}:${esc(d.port)}/${esc(d.dbname)}${version}</span></h3>
+        <span data-field="health">${badge(d.reachable ? d.health.status : 'down', d.reachable ? undefined : 'Unreachable')}</span>
+      </div>
+      ${d.reachable ? '' : `<p class="rounded border border-red-200 bg-red-50 p-2 text-sm text-red-800" data-field="error">${esc(d.error)} <span class="text-red-700">· last success ${ago(d.lastSuccessAt)}</span></p>`}
+      ${reasons(d.health)}
+      ${d.privileges.length ? `<ul class="space-y-0.5 text-sm text-amber-800">${d.privileges.map((p) => `<li class="flex gap-1.5">${icon('lock', 'size-3.5 mt-0.5')}<span>${esc(p)}</span></li>`).join('')}</ul>` : ''}
+      ${body}
+      <p class="text-xs text-slate-600">Polled ${ago(d.polledAt)} in ${esc(d.pollMillis)} ms${d.lastError && d.reachable ? ` · last error ${ago(d.lastErrorAt)}: ${esc(d.lastError)}` : ''}</p>
+    </article>`;
+  }).join('');
+}

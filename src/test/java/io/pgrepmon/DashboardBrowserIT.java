@@ -1,0 +1,252 @@
+package io.pgrepmon;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import io.pgrepmon.harness.PgCluster;
+import io.pgrepmon.harness.Replication;
+import io.pgrepmon.harness.ReplicationPair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real browser (Debian's chromium, headless, driven by Playwright) against the packaged monitor
+ * watching a real replication pair: the pair shows, lag rises and health turns when the subscription stops, it
+ * recovers when it resumes, stale data is marked, the page reconnects by itself after the server restarts, the
+ * layout holds still and fits a phone, and the console stays clean. Screenshots at 1280x800 and 390x844 go to
+ * {@code target/screenshots}.
+ */
+class DashboardBrowserIT {
+
+    static final String PAIR = "[data-pair='" + ReplicationPair.SUBSCRIPTION + "']";
+    static final Path SHOTS = Path.of("target", "screenshots");
+    /** Chromium writes these itself when a request finds the server gone; they are expected only while it is down. */
+    static final String CONNECTION_REFUSED = "ERR_CONNECTION_REFUSED";
+
+    static ReplicationPair pair;
+    static Playwright playwright;
+    static Browser browser;
+    static Path config;
+    static int port;
+    static Process app;
+    static Path appLog;
+
+    @BeforeAll
+    static void start() throws IOException {
+        pair = ReplicationPair.start(15, 15);
+        port = PgCluster.freePort();
+        config = Files.createTempFile("dashboard", ".yaml");
+        Files.writeString(config, """
+                monitor:
+                  refresh-interval: 1s
+                  connect-timeout: 500ms
+                  query-timeout: 800ms
+                  thresholds:
+                    lag-bytes: 65536
+                  databases:
+                    - {name: source, host: %s, port: %d, user: postgres, password: "%s", dbname: app, role: source, ssl-mode: disable}
+                    - {name: target, host: %s, port: %d, user: postgres, password: "%s", dbname: app, role: target, ssl-mode: disable}
+                """.formatted(pair.source().host(), pair.source().port(), pair.source().password(),
+                pair.target().host(), pair.target().port(), pair.target().password()));
+        Files.createDirectories(SHOTS);
+        launchApp();
+        // Never downloads a browser: the machine's chromium is the one under test.
+        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        Path chromium = Path.of(System.getProperty("chromium.path", "/usr/bin/chromium"));
+        assertThat(chromium).as("chromium (Debian package 'chromium'; .ci/run installs it)").isExecutable();
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        if (app != null) {
+            app.destroyForcibly();
+        }
+        if (pair != null) {
+            pair.close();
+        }
+    }
+
+    static void launchApp() throws IOException {
+        appLog = Files.createTempFile("dashboard-app", ".log");
+        app = PackagedAppIT.launch(appLog, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-jar",
+                PackagedAppIT.jar(), "--config", config.toString());
+    }
+
+    /** The page can only be opened once the server answers; after a restart the page finds it by itself. */
+    static void awaitPage() {
+        HttpClient http = HttpClient.newHttpClient();
+        Replication.await(Duration.ofSeconds(30), "the monitor answers", () -> {
+            assertThat(app.isAlive()).as("monitor running (its log: %s)", appLog).isTrue();
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+    }
+
+    static void stopApp() throws InterruptedException {
+        app.destroy();
+        assertThat(app.waitFor(15, TimeUnit.SECONDS)).as("monitor exits after SIGTERM").isTrue();
+    }
+
+    /** Waits (up to {@code seconds}) for a JavaScript condition on the live page; no reload, no polling of ours. */
+    static void waitFor(Page page, String condition, int seconds) {
+        page.waitForFunction(condition, null, new Page.WaitForFunctionOptions().setTimeout(seconds * 1000.0));
+    }
+
+    static String attribute(Page page, String selector, String name) {
+        return page.locator(selector).first().getAttribute(name);
+    }
+
+    static long lagBytes(Page page) {
+        return Long.parseLong(attribute(page, PAIR + " [data-field='lag-bytes'] [data-bytes]", "data-bytes"));
+    }
+
+    static String health(Page page) {
+        return attribute(page, PAIR + " [data-field='health'] [data-status]", "data-status");
+    }
+
+    static String connection(Page page) {
+        return attribute(page, "#connection", "data-state");
+    }
+
+    static void screenshots(Page page, String name) {
+        for (int[] size : new int[][] {{1280, 800}, {390, 844}}) {
+            page.setViewportSize(size[0], size[1]);
+            page.waitForTimeout(300);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")));
+            page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+                    .setPath(SHOTS.resolve(name + "-" + size[0] + "x" + size[1] + "-full.png")));
+            // Wide tables scroll inside their own box: the page itself never scrolls sideways.
+            assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+                    .as("no horizontal page overflow at %dx%d", size[0], size[1]).isTrue();
+        }
+        page.setViewportSize(1280, 800);
+    }
+
+    @Test
+    void operatorFollowsAPairThroughLagRecoveryStalenessAndARestart() throws Exception {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        Page page = context.newPage();
+        List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
+        List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
+        page.onConsoleMessage(m -> {
+            if ("error".equals(m.type())) {
+                consoleErrors.add(m.text());
+            }
+        });
+        page.onPageError(pageErrors::add);
+
+        awaitPage();
+        page.navigate("http://127.0.0.1:" + port + "/");
+        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-field='health'] [data-status='healthy']\")", 30);
+        assertThat(connection(page)).isEqualTo("live");
+        assertThat(page.locator(PAIR + " h3").innerText()).contains("source / sub_orders").contains("target / sub_orders");
+        assertThat(page.locator("[data-card='Pairs']").innerText()).contains("1");
+        assertThat(page.locator("[data-database='source']").innerText()).contains("SOURCE").contains("PostgreSQL 15");
+        // Marks this document: if the page reloaded, the mark would be gone.
+        page.evaluate("() => { window.pgrepmonMark = 'same-document'; }");
+        waitFor(page, "() => document.querySelector(\"" + PAIR + " svg[aria-label^='Lag of']\")", 15);
+        screenshots(page, "1-healthy");
+
+        // The operator opens the cutover checklist from the keyboard; updates must not close it again.
+        page.focus(PAIR + " [data-part='cutover'] summary");
+        page.keyboard().press("Enter");
+        assertThat((Boolean) page.evaluate("() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").open")).isTrue();
+
+        // The subscription stops and the source keeps writing: the lag rises and the health turns, live.
+        double headingBefore = page.locator("#pairs-title").boundingBox().y;
+        pair.setSubscriptionEnabled(false);
+        pair.insertRows(2000, 200);
+        waitFor(page, "() => ['warning', 'critical'].includes(document.querySelector(\"" + PAIR
+                + " [data-field='health'] [data-status]\").dataset.status)", 30);
+        waitFor(page, "() => Number(document.querySelector(\"" + PAIR + " [data-field='lag-bytes'] [data-bytes]\").dataset.bytes) > 65536", 30);
+        long first = lagBytes(page);
+        pair.insertRows(2000, 200);
+        waitFor(page, "() => Number(document.querySelector(\"" + PAIR + " [data-field='lag-bytes'] [data-bytes]\").dataset.bytes) > " + first, 30);
+        assertThat(lagBytes(page)).as("lag rises while the subscription is stopped").isGreaterThan(first);
+        assertThat(health(page)).isIn("warning", "critical");
+        assertThat(page.locator(PAIR + " [data-field='lag-bytes']").innerText()).containsPattern("\\d+(\\.\\d)? KiB|MiB");
+        assertThat(page.locator(PAIR + " [data-field='lag-bytes'] [data-bytes]").getAttribute("title"))
+                .as("exact value on hover").matches("[\\d,]+ bytes");
+        assertThat(page.locator("[data-card='Worst lag']").innerText()).contains("iB");
+        assertThat((Boolean) page.evaluate("() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").open"))
+                .as("checklist still open after updates").isTrue();
+        assertThat(page.locator("#pairs-title").boundingBox().y).as("nothing above the pairs moved").isEqualTo(headingBefore);
+        screenshots(page, "2-lagging");
+
+        // The subscription resumes: back to Healthy, without a reload.
+        pair.setSubscriptionEnabled(true);
+        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-field='health'] [data-status='healthy']\")"
+                + " && document.querySelector(\"" + PAIR + " [data-field='lag-bytes'] [data-bytes]\").dataset.bytes === '0'", 60);
+        assertThat(page.evaluate("() => window.pgrepmonMark")).isEqualTo("same-document");
+
+        // The server stops answering (frozen, socket still open): after two intervals the data is marked stale.
+        ProcessHandle frozen = app.toHandle();
+        signal(frozen, "STOP");
+        try {
+            waitFor(page, "() => document.querySelector('#connection').dataset.state === 'stale'", 15);
+            assertThat(page.locator("#connection").innerText()).startsWith("Stale: no update for");
+            assertThat(page.locator("#main").getAttribute("class")).contains("opacity-60");
+            screenshots(page, "3-stale");
+        } finally {
+            signal(frozen, "CONT");
+        }
+        waitFor(page, "() => document.querySelector('#connection').dataset.state === 'live'", 15);
+        List<String> errorsBeforeRestart = List.copyOf(consoleErrors);
+
+        // The server restarts: the page says it is reconnecting, then reconnects by itself.
+        stopApp();
+        waitFor(page, "() => document.querySelector('#connection').dataset.state === 'reconnecting'", 15);
+        assertThat(page.locator("#connection").innerText()).contains("Reconnecting").contains("attempt");
+        screenshots(page, "4-reconnecting");
+        launchApp();
+        waitFor(page, "() => document.querySelector('#connection').dataset.state === 'live'", 60);
+        String takenAt = (String) page.evaluate("() => document.querySelector(\"[data-card='Last update'] time\").getAttribute('datetime')");
+        waitFor(page, "() => document.querySelector(\"[data-card='Last update'] time\").getAttribute('datetime') !== '" + takenAt + "'", 15);
+        assertThat(health(page)).isEqualTo("healthy");
+        assertThat(page.evaluate("() => window.pgrepmonMark")).as("reconnected without a reload").isEqualTo("same-document");
+        screenshots(page, "5-reconnected");
+
+        assertThat(pageErrors).as("uncaught errors in the page").isEmpty();
+        assertThat(errorsBeforeRestart).as("console errors while the server was up").isEmpty();
+        assertThat(consoleErrors).as("console errors: only the browser's own connection-refused reports while the server was down")
+                .allMatch(e -> e.contains(CONNECTION_REFUSED) || e.contains("WebSocket connection to"));
+        context.close();
+    }
+
+    static void signal(ProcessHandle process, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s", signal).isTrue();
+    }
+}

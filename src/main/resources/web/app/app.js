@@ -115,9 +115,10 @@ function retry() {
 }
 
 // Before opening the socket, one plain request tells whether credentials are needed (a failed WebSocket
-// handshake does not say why).
+// handshake does not say why). The history catalogue answers 200 to anyone authorized, even before the first poll
+// (when /api/snapshot says 503).
 async function authorized() {
-  const response = await fetch('/api/snapshot', { headers: headers(), credentials: 'same-origin' });
+  const response = await fetch('/api/history', { headers: headers(), credentials: 'same-origin' });
   if (response.status !== 401) return true;
   if ((response.headers.get('WWW-Authenticate') || '').startsWith('Bearer')) {
     sessionStorage.removeItem('pgrepmon-token');

@@ -60,7 +60,8 @@ function patchNode(current, next) {
     if (current.getAttribute(name) !== value) current.setAttribute(name, value);
   }
   if (current.nodeName === 'PROGRESS' && current.value !== next.value) current.value = next.value;
-  // A relative time's text is written by the page clock, not by the markup.
-  if (current.nodeName === 'TIME') return;
+  // A relative time's text is written by the page clock, and a data-own-content element's by a script (the result
+  // of a button press, say), not by the markup.
+  if (current.nodeName === 'TIME' || current.hasAttribute('data-own-content')) return;
   patchChildren(current, next);
 }

@@ -52,7 +52,8 @@ export function summary(s) {
     card('Worst lag', worst ? `${bytes(worst.lagBytes)} <span class="text-sm font-normal text-slate-600">· ${seconds(worst.lagSeconds)}</span>` : muted('none'),
       worst ? esc(worst.name) : 'no pair', worst ? worst.health.status : null),
     card('Slots at risk', count(atRisk.length), atRisk.length ? esc(atRisk.map((x) => x.name).join(', ')) : `of ${slots.length} slots`, atRisk.length ? worstOf(atRisk.map((x) => x.health.status)) : 'healthy'),
-    card('Active alerts', count(firing.length), pending ? `${pending} pending` : `${s.alerts.recent.length} recently resolved`, firing.length ? worstOf(firing.map((a) => a.severity)) : 'healthy'),
+    card('Active alerts', count(firing.length), pending ? `${pending} pending` : `${s.alerts.recent.length} recently resolved`,
+      firing.length ? worstOf(firing.map((a) => a.severity)) : pending ? 'warning' : 'healthy'),
     card('Last update', ago(s.takenAt), `poll took ${esc(s.tookMillis)} ms · every ${esc(Math.round(s.intervalMillis / 100) / 10)} s`),
   ].join('');
 }
@@ -84,10 +85,15 @@ function lagTime(p) {
   return `${lower ? '≥ ' : ''}${seconds(p.lagSeconds)}`;
 }
 
+// The estimator's sentence (on hover) and a few words for the card.
+const METHODS = [
+  ['heartbeat', 'by the heartbeat row'], ['caught up', 'caught up'], ['replay_lag', "by the walsender's replay_lag"],
+  ['at least', 'lower bound: the slot is not moving'], ['bytes behind', 'bytes behind ÷ apply rate'], ['unknown', 'not measurable yet'],
+];
 function method(p) {
   const m = p.lagMethod || '';
-  const short = m.includes(':') ? m.slice(0, m.indexOf(':')) : m;
-  return `<abbr class="cursor-help no-underline" title="${esc(m)}">by ${esc(short)}</abbr>`;
+  const found = METHODS.find(([prefix]) => m.startsWith(prefix));
+  return `<abbr class="cursor-help no-underline" title="${esc(m)}">${esc(found ? found[1] : m)}</abbr>`;
 }
 
 function eta(trend) {
@@ -98,9 +104,10 @@ function eta(trend) {
   return [`<span class="inline-flex items-center gap-1.5">${icon(ic)}${value}</span>`, `<span title="${esc(trend.text)}">${esc(trend.text)}</span>`];
 }
 
-function stateBar(states) {
+function stateBar(states, targetReachable) {
   const entries = Object.entries(states || {});
   const total = entries.reduce((n, [, v]) => n + v, 0);
+  if (!targetReachable) return muted('not known: the target is unreachable');
   if (!total) return muted('no tables subscribed');
   let x = 0;
   const rects = entries.map(([k, v]) => {
@@ -142,24 +149,25 @@ function checklist(c) {
       <div class="w-20 shrink-0">${badge(rs, rw)}</div>
       <div class="min-w-0 text-sm"><div class="font-medium">${esc(k.title)}</div><div class="text-slate-700">${esc(k.evidence)}</div>${items}</div></li>`;
   }).join('');
-  const sequences = c.sequences.length ? `<details class="mt-2"><summary class="cursor-pointer text-sm font-medium">Sequence report (${c.sequences.length})</summary>
+  const sequences = c.sequences.length ? `<details class="mt-2"><summary class="cursor-pointer rounded text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-700">Sequence report (${c.sequences.length})</summary>
     <div class="mt-2">${table(['Sequence', 'Source', 'Target', 'Status', 'Statement for the target (never run by the monitor)'], c.sequences.map((q) => `<tr data-key="${esc(q.sequence)}">
       ${td(esc(q.sequence))}${td(esc(q.sourceValue ?? '—'), 'tabular-nums')}${td(esc(q.targetValue ?? '—'), 'tabular-nums')}${td(esc(q.status))}${td(`<code class="text-xs">${esc(q.fix ?? '')}</code>`)}</tr>`))}</div></details>` : '';
   return `<details class="rounded border border-slate-200 bg-slate-50 px-3 py-2" data-part="cutover">
-    <summary class="flex cursor-pointer flex-wrap items-center gap-2 text-sm font-medium">Cutover checklist ${badge(status, word)}
+    <summary class="flex cursor-pointer flex-wrap items-center gap-2 rounded text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-700">Cutover checklist ${badge(status, word)}
       <span class="font-normal text-slate-600">${c.checks.length - failing.length} of ${c.checks.length} checks pass${failing.length ? ` · open: ${esc(failing.map((k) => k.id).join(', '))}` : ''}</span></summary>
     <p class="mt-2 text-sm text-slate-700">${esc(c.summary)}</p>
     <ul class="divide-y divide-slate-200">${rows}</ul>
     <div class="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">Deep checks (sequences, row counts, columns) ${c.deepCheckedAt ? `ran ${ago(c.deepCheckedAt)}` : 'have not run yet'}.
       <button type="button" data-action="deep-check" class="inline-flex items-center gap-1 rounded border border-slate-300 bg-white px-2 py-1 font-medium text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-700">${icon('play', 'size-3.5')}Run deep checks now</button>
-      <span data-part="deep-check-status" role="status"></span></div>
+      <span data-part="deep-check-status" data-own-content role="status"></span></div>
     ${sequences}</details>`;
 }
 
 export function pairs(s) {
   if (!s.pairs.length) return `<p class="text-slate-600">No subscription on a target matches a slot on a source yet.</p>`;
+  const targetOf = (p) => s.databases.find((d) => d.name === p.targetDatabase);
   const subscriptionOf = (p) => {
-    const db = s.databases.find((d) => d.name === p.targetDatabase);
+    const db = targetOf(p);
     return db ? db.subscriptions.find((x) => x.name === p.subscription) : null;
   };
   return s.pairs.map((p) => {
@@ -186,7 +194,7 @@ export function pairs(s) {
         ${metric('Walsender', esc(p.walSender ?? 'none'), p.linkedBy ? `linked by ${esc(p.linkedBy)}` : '', 'walsender')}
       </div>
       ${lagChart(p.name)}
-      <div><div class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">Tables</div>${stateBar(p.tableStates)}</div>
+      <div><div class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">Tables</div>${stateBar(p.tableStates, targetOf(p)?.reachable ?? false)}</div>
       ${missing}
       ${sub ? syncTables(sub.tables) : ''}
       ${checklist(cut)}
@@ -214,7 +222,7 @@ function slotsTable(slots) {
   return table(['Slot', 'Health', 'Active', 'Lag', 'WAL retained', 'wal_status', 'Safe WAL left', 'Confirmed flush', 'Two-phase / failover / conflicting', 'Decoded / spilled / streamed'],
     slots.map((x) => `<tr data-key="${esc(x.name)}">
       ${td(`<span class="font-medium">${esc(x.name)}</span> <span class="text-xs text-slate-600">${esc(x.plugin)}${x.temporary ? ' · temporary' : ''}${x.tableSync ? ' · table sync' : ''}</span>`)}
-      ${td(badge(x.health.status) + reasons(x.health, 'mt-1'))}
+      ${td(badge(x.health.status) + reasons(x.health, 'mt-1 min-w-56'))}
       ${td(x.active ? `yes <span class="text-xs text-slate-600">pid ${esc(x.activePid)}</span>` : `no, since ${ago(x.inactiveSince, 'unknown')}`, 'whitespace-nowrap')}
       ${td(bytes(x.lagBytes), 'whitespace-nowrap text-right')}${td(bytes(x.retainedBytes), 'whitespace-nowrap text-right')}
       ${td(`${esc(x.walStatus ?? '—')}${x.invalidationReason ? ` <span class="text-red-700">${esc(x.invalidationReason)}</span>` : ''}`)}
@@ -229,7 +237,7 @@ function walSendersTable(senders) {
   return table(['Walsender', 'Activity', 'State', 'Sent', 'Flushed by subscriber', 'Pending', 'Write / flush / replay lag', 'Last reply'],
     senders.map((w) => `<tr data-key="${esc(w.pid)}">
       ${td(`<span class="font-medium">${esc(w.slotName)}</span> <span class="text-xs text-slate-600">pid ${esc(w.pid)} · ${esc(w.applicationName)}</span>`)}
-      ${td(`${badge(w.health.status, w.activity)}${reasons(w.health, 'mt-1')}`)}${td(esc(w.state))}
+      ${td(`${badge(w.health.status, w.activity)}${reasons(w.health, 'mt-1 min-w-56')}`)}${td(esc(w.state))}
       ${td(lsn(w.sentLsn))}${td(lsn(w.flushLsn))}${td(bytes(w.pendingBytes), 'whitespace-nowrap text-right')}
       ${td([w.writeLagMillis, w.flushLagMillis, w.replayLagMillis].map((v) => v === null ? '—' : `${esc(v)} ms`).join(' / '), 'whitespace-nowrap tabular-nums')}
       ${td(ago(w.replyTime), 'whitespace-nowrap')}</tr>`));
@@ -246,7 +254,7 @@ function problemTables(tables) {
   const line = `<p class="text-sm text-slate-600">${count(tables.length)} user tables, ${count(tables.filter((t) => t.publications.length).length)} published${bad.length ? `, ${bad.length} with a problem:` : ', none with a problem.'}</p>`;
   if (!bad.length) return line;
   return line + table(['Table', 'Problem', 'Primary key', 'Replica identity', 'Size'], bad.map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
-    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'font-medium')}${td(badge(t.health.status) + reasons(t.health, 'mt-1'))}${td(t.hasPrimaryKey ? 'yes' : 'no')}${td(esc(t.replicaIdentity))}${td(bytes(t.sizeBytes), 'whitespace-nowrap text-right')}</tr>`));
+    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'font-medium')}${td(badge(t.health.status) + reasons(t.health, 'mt-1 min-w-56'))}${td(t.hasPrimaryKey ? 'yes' : 'no')}${td(esc(t.replicaIdentity))}${td(bytes(t.sizeBytes), 'whitespace-nowrap text-right')}</tr>`));
 }
 
 function errorCounts(stats) {
@@ -259,7 +267,7 @@ function errorCounts(stats) {
 function subscriptionsPart(subs) {
   if (!subs.length) return muted('No subscriptions in this database.');
   const rows = subs.map((x) => `<tr data-key="${esc(x.name)}">${td(`<span class="font-medium">${esc(x.name)}</span> <span class="text-xs text-slate-600">${esc(x.publications.join(', '))}${x.streaming ? ` · streaming ${esc(x.streaming)}` : ''}</span>`)}
-      ${td(badge(x.health.status) + reasons(x.health, 'mt-1'))}${td(x.enabled ? 'yes' : '<span class="font-semibold text-red-700">no</span>')}${td(esc(x.slotName))}
+      ${td(badge(x.health.status) + reasons(x.health, 'mt-1 min-w-56'))}${td(x.enabled ? 'yes' : '<span class="font-semibold text-red-700">no</span>')}${td(esc(x.slotName))}
       ${td(x.workerPid ? `pid ${esc(x.workerPid)}${x.workerSince ? ` since ${ago(x.workerSince)}` : ''}` : '<span class="text-red-700">none</span>', 'whitespace-nowrap')}
       ${td(count(x.syncWorkers), 'whitespace-nowrap text-right')}${td(`${lsn(x.receivedLsn)} / ${lsn(x.latestEndLsn)}`, 'whitespace-nowrap')}
       ${td(ago(x.lastMsgReceiptTime), 'whitespace-nowrap')}${td(errorCounts(x.stats))}${td(Object.entries(x.tableStates).map(([k, v]) => `${esc(STATE_NAMES[k] || k)} ${v}`).join(', ') || muted('none'), 'whitespace-nowrap')}</tr>`);

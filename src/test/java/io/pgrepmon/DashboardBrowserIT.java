@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The dashboard in a real browser (Debian's chromium, headless, driven by Playwright) against the packaged monitor
  * watching a real replication pair: the pair shows, lag rises and health turns when the subscription stops, it
- * recovers when it resumes, stale data is marked, the page reconnects by itself after the server restarts, the
+ * recovers when it resumes, stale data is marked, the page reconnects by itself after the server restarts, a
+ * database that goes down is shown with its error, the
  * layout holds still and fits a phone, and the console stays clean. Screenshots at 1280x800 and 390x844 go to
  * {@code target/screenshots}.
  */
@@ -124,6 +125,11 @@ class DashboardBrowserIT {
         page.waitForFunction(condition, null, new Page.WaitForFunctionOptions().setTimeout(seconds * 1000.0));
     }
 
+    /** Where the pairs start in the document (not the viewport, which scrolls): moves only if something above grew. */
+    static double pairsTop(Page page) {
+        return ((Number) page.evaluate("() => document.getElementById('pairs-title').getBoundingClientRect().top + window.scrollY")).doubleValue();
+    }
+
     static String attribute(Page page, String selector, String name) {
         return page.locator(selector).first().getAttribute(name);
     }
@@ -183,9 +189,15 @@ class DashboardBrowserIT {
         page.focus(PAIR + " [data-part='cutover'] summary");
         page.keyboard().press("Enter");
         assertThat((Boolean) page.evaluate("() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").open")).isTrue();
+        // Its button runs the deep checks; the answer stays on screen through the updates that follow.
+        page.click(PAIR + " [data-action='deep-check']");
+        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-part='deep-check-status']\").textContent.startsWith('done')", 60);
+        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").textContent.includes('columns) ran')", 15);
+        assertThat(page.locator(PAIR + " [data-part='deep-check-status']").innerText()).startsWith("done");
+        assertThat(page.locator(PAIR + " [data-check='row-counts']").innerText()).contains("Pass");
 
         // The subscription stops and the source keeps writing: the lag rises and the health turns, live.
-        double headingBefore = page.locator("#pairs-title").boundingBox().y;
+        double headingBefore = pairsTop(page);
         pair.setSubscriptionEnabled(false);
         pair.insertRows(2000, 200);
         waitFor(page, "() => ['warning', 'critical'].includes(document.querySelector(\"" + PAIR
@@ -202,7 +214,7 @@ class DashboardBrowserIT {
         assertThat(page.locator("[data-card='Worst lag']").innerText()).contains("iB");
         assertThat((Boolean) page.evaluate("() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").open"))
                 .as("checklist still open after updates").isTrue();
-        assertThat(page.locator("#pairs-title").boundingBox().y).as("nothing above the pairs moved").isEqualTo(headingBefore);
+        assertThat(pairsTop(page)).as("nothing above the pairs moved").isEqualTo(headingBefore);
         screenshots(page, "2-lagging");
 
         // The subscription resumes: back to Healthy, without a reload.
@@ -237,6 +249,18 @@ class DashboardBrowserIT {
         assertThat(health(page)).isEqualTo("healthy");
         assertThat(page.evaluate("() => window.pgrepmonMark")).as("reconnected without a reload").isEqualTo("same-document");
         screenshots(page, "5-reconnected");
+
+        // A database goes down: its card says so with the reason, and the summary counts it.
+        pair.target().stopServer("fast");
+        try {
+            waitFor(page, "() => document.querySelector(\"[data-database='target'] [data-field='health'] [data-status='down']\")", 15);
+            assertThat(page.locator("[data-database='target'] [data-field='error']").innerText()).containsIgnoringCase("refused");
+            assertThat(page.locator("[data-card='Targets']").innerText()).contains("0 reachable");
+            assertThat(page.locator("[data-card='Overall'] [data-status]").getAttribute("data-status")).isIn("critical", "down");
+            screenshots(page, "6-target-down");
+        } finally {
+            pair.target().startServer();
+        }
 
         assertThat(pageErrors).as("uncaught errors in the page").isEmpty();
         assertThat(errorsBeforeRestart).as("console errors while the server was up").isEmpty();

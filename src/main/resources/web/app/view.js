@@ -14,6 +14,10 @@ const th = (cells) => `<thead class="bg-slate-50 text-left text-xs uppercase tra
 const td = (content, extra = '') => `<td class="px-3 py-2 align-top ${extra}">${content}</td>`;
 const table = (head, rows) => scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm">${th(head)}<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody></table>`);
 
+// A part that may be empty keeps its place (hidden while empty), so the parts after it are matched by key, not by
+// position, when it comes and goes: their state (an opened checklist) is kept.
+const slot = (key, html) => `<div data-key="${key}" class="empty:hidden space-y-3">${html}</div>`;
+
 export function reasons(health, extra = '') {
   if (!health || !health.reasons.length) return '';
   const t = tone(health.status);
@@ -185,19 +189,19 @@ export function pairs(s) {
         </h3>
         <div class="flex flex-wrap items-center gap-2"><span data-field="health">${badge(p.health.status)}</span>${cut ? `<span data-field="verdict">${badge(...(VERDICTS[cut.verdict] || VERDICTS.unknown))}</span>` : ''}</div>
       </div>
-      ${reasons(p.health)}
-      <div class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
+      ${slot('reasons', reasons(p.health))}
+      <div data-key="metrics" class="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5">
         ${metric('Lag', bytes(p.lagBytes), 'not yet confirmed by the target', 'lag-bytes')}
         ${metric('Lag (time)', lagTime(p), method(p), 'lag-seconds')}
         ${metric('Apply rate', rate(p.applyRateBytesPerSecond), 'over the last minute', 'apply-rate')}
         ${metric('Catch-up', etaValue, etaDetail, 'eta')}
         ${metric('Walsender', esc(p.walSender ?? 'none'), p.linkedBy ? `linked by ${esc(p.linkedBy)}` : '', 'walsender')}
       </div>
-      ${lagChart(p.name)}
-      <div><div class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">Tables</div>${stateBar(p.tableStates, targetOf(p)?.reachable ?? false)}</div>
-      ${missing}
-      ${sub ? syncTables(sub.tables) : ''}
-      ${checklist(cut)}
+      ${slot('chart', lagChart(p.name))}
+      <div data-key="tables"><div class="mb-1 text-xs font-medium uppercase tracking-wide text-slate-600">Tables</div>${stateBar(p.tableStates, targetOf(p)?.reachable ?? false)}</div>
+      ${slot('missing', missing)}
+      ${slot('sync', sub ? syncTables(sub.tables) : '')}
+      ${slot('cutover', checklist(cut))}
     </article>`;
   }).join('');
 }
@@ -295,11 +299,11 @@ export function databases(s) {
           <span class="text-sm font-normal text-slate-600">${esc(d.host)}:${esc(d.port)}/${esc(d.dbname)}${version}</span></h3>
         <span data-field="health">${badge(d.reachable ? d.health.status : 'down', d.reachable ? undefined : 'Unreachable')}</span>
       </div>
-      ${d.reachable ? '' : `<p class="rounded border border-red-200 bg-red-50 p-2 text-sm text-red-800" data-field="error">${esc(d.error)} <span class="text-red-700">· last success ${ago(d.lastSuccessAt)}</span></p>`}
-      ${reasons(d.health)}
-      ${d.privileges.length ? `<ul class="space-y-0.5 text-sm text-amber-800">${d.privileges.map((p) => `<li class="flex gap-1.5">${icon('lock', 'size-3.5 mt-0.5')}<span>${esc(p)}</span></li>`).join('')}</ul>` : ''}
-      ${body}
-      <p class="text-xs text-slate-600">Polled ${ago(d.polledAt)} in ${esc(d.pollMillis)} ms${d.lastError && d.reachable ? ` · last error ${ago(d.lastErrorAt)}: ${esc(d.lastError)}` : ''}</p>
+      ${slot('error', d.reachable ? '' : `<p class="rounded border border-red-200 bg-red-50 p-2 text-sm text-red-800" data-field="error">${esc(d.error)} <span class="text-red-700">· last success ${ago(d.lastSuccessAt)}</span></p>`)}
+      ${slot('reasons', reasons(d.health))}
+      ${slot('privileges', d.privileges.length ? `<ul class="space-y-0.5 text-sm text-amber-800">${d.privileges.map((p) => `<li class="flex gap-1.5">${icon('lock', 'size-3.5 mt-0.5')}<span>${esc(p)}</span></li>`).join('')}</ul>` : '')}
+      ${slot('body', body)}
+      <p data-key="polled" class="text-xs text-slate-600">Polled ${ago(d.polledAt)} in ${esc(d.pollMillis)} ms${d.lastError && d.reachable ? ` · last error ${ago(d.lastErrorAt)}: ${esc(d.lastError)}` : ''}</p>
     </article>`;
   }).join('');
 }

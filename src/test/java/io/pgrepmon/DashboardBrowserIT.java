@@ -149,6 +149,7 @@ class DashboardBrowserIT {
     static void screenshots(Page page, String name) {
         for (int[] size : new int[][] {{1280, 800}, {390, 844}}) {
             page.setViewportSize(size[0], size[1]);
+            page.evaluate("() => window.scrollTo(0, 0)");
             page.waitForTimeout(300);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")));
             page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
@@ -222,6 +223,8 @@ class DashboardBrowserIT {
         waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-field='health'] [data-status='healthy']\")"
                 + " && document.querySelector(\"" + PAIR + " [data-field='lag-bytes'] [data-bytes]\").dataset.bytes === '0'", 60);
         assertThat(page.evaluate("() => window.pgrepmonMark")).isEqualTo("same-document");
+        assertThat((Boolean) page.evaluate("() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").open"))
+                .as("checklist still open after the health reasons came and went").isTrue();
 
         // The server stops answering (frozen, socket still open): after two intervals the data is marked stale.
         ProcessHandle frozen = app.toHandle();

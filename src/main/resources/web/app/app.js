@@ -52,6 +52,7 @@ function showConnection(state, text) {
   const el = $('connection');
   const [classes, ic] = CONNECTION[state];
   const html = `${icon(ic)}<span>${text}</span>`;
+  if (el.dataset.state !== state) $('connection-announce').textContent = text;
   el.dataset.state = state;
   el.className = `inline-flex min-h-8 shrink-0 items-center gap-1.5 rounded-full border px-3 py-1 text-sm ${classes}`;
   if (el.innerHTML !== html) el.innerHTML = html;

@@ -108,6 +108,15 @@ function eta(trend) {
   return [`<span class="inline-flex items-center gap-1.5">${icon(ic)}${value}</span>`, `<span title="${esc(trend.text)}">${esc(trend.text)}</span>`];
 }
 
+// While tables are still in their initial copy, the apply slot may well be caught up: the copy is what to wait for.
+function initialCopy(states) {
+  const entries = Object.entries(states || {});
+  const total = entries.reduce((n, [, v]) => n + v, 0);
+  const ready = states && states.r ? states.r : 0;
+  if (!total || ready === total) return null;
+  return [`<span class="inline-flex items-center gap-1.5">${icon('hourglass')}Initial copy</span>`, `${ready} of ${total} tables ready`];
+}
+
 function stateBar(states, targetReachable) {
   const entries = Object.entries(states || {});
   const total = entries.reduce((n, [, v]) => n + v, 0);
@@ -177,7 +186,7 @@ export function pairs(s) {
   return s.pairs.map((p) => {
     const t = tone(p.health.status);
     const trend = s.trends.find((x) => x.kind === 'lag' && x.subject === p.name);
-    const [etaValue, etaDetail] = eta(trend);
+    const [etaValue, etaDetail] = initialCopy(p.tableStates) || eta(trend);
     const sub = subscriptionOf(p);
     const cut = s.cutover.find((c) => c.pair === p.name);
     const missing = p.missingTables.length ? `<p class="text-sm text-red-700">${icon('critical', 'size-3.5 inline')} Published but not in the subscription (run ALTER SUBSCRIPTION … REFRESH PUBLICATION): ${esc(p.missingTables.join(', '))}</p>` : '';

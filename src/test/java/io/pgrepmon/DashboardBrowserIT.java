@@ -10,7 +10,10 @@ import io.pgrepmon.harness.Replication;
 import io.pgrepmon.harness.ReplicationPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.net.URI;
@@ -30,15 +33,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser (Debian's chromium, headless, driven by Playwright) against the packaged monitor
- * watching a real replication pair: the pair shows, lag rises and health turns when the subscription stops, it
+ * watching a real replication pair: an initial copy's progress bar moves; the pair shows, lag rises and health turns when the subscription stops, it
  * recovers when it resumes, stale data is marked, the page reconnects by itself after the server restarts, a
  * database that goes down is shown with its error, the
  * layout holds still and fits a phone, and the console stays clean. Screenshots at 1280x800 and 390x844 go to
  * {@code target/screenshots}.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
 
     static final String PAIR = "[data-pair='" + ReplicationPair.SUBSCRIPTION + "']";
+    static final String COPY_PAIR = "[data-pair='sub_copy']";
+    static final int COPY_ROWS = 20_000;
     static final Path SHOTS = Path.of("target", "screenshots");
     /** Chromium writes these itself when a request finds the server gone; they are expected only while it is down. */
     static final String CONNECTION_REFUSED = "ERR_CONNECTION_REFUSED";
@@ -54,6 +60,14 @@ class DashboardBrowserIT {
     @BeforeAll
     static void start() throws IOException {
         pair = ReplicationPair.start(15, 15);
+        // A second table whose initial copy an ALWAYS trigger on the target slows to seconds (subscribed by a test).
+        pair.source().execute(ReplicationPair.DATABASE, "CREATE TABLE big (id int PRIMARY KEY, payload text)",
+                "INSERT INTO big SELECT g, repeat(md5(g::text), 4) FROM generate_series(1, " + COPY_ROWS + ") g",
+                "CREATE PUBLICATION pub_copy FOR TABLE big");
+        pair.target().execute(ReplicationPair.DATABASE, "CREATE TABLE big (id int PRIMARY KEY, payload text)",
+                "CREATE FUNCTION slow_down() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.0004); RETURN NEW; END $$",
+                "CREATE TRIGGER slow_down BEFORE INSERT ON big FOR EACH ROW EXECUTE FUNCTION slow_down()",
+                "ALTER TABLE big ENABLE ALWAYS TRIGGER slow_down");
         port = PgCluster.freePort();
         config = Files.createTempFile("dashboard", ".yaml");
         Files.writeString(config, """
@@ -161,25 +175,58 @@ class DashboardBrowserIT {
         page.setViewportSize(1280, 800);
     }
 
-    @Test
-    void operatorFollowsAPairThroughLagRecoveryStalenessAndARestart() throws Exception {
-        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+    static Page open(BrowserContext context, List<String> consoleErrors, List<String> pageErrors) {
         Page page = context.newPage();
-        List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
-        List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type())) {
                 consoleErrors.add(m.text());
             }
         });
         page.onPageError(pageErrors::add);
-
         awaitPage();
         page.navigate("http://127.0.0.1:" + port + "/");
+        return page;
+    }
+
+    @Test
+    @Order(1)
+    void initialCopyProgressMovesOnThePage() {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
+        List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
+        Page page = open(context, consoleErrors, pageErrors);
+        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-field='health'] [data-status='healthy']\")", 30);
+
+        Replication.subscribe(pair.source(), ReplicationPair.DATABASE, "pub_copy", pair.target(), ReplicationPair.DATABASE, "sub_copy", null);
+        String progress = COPY_PAIR + " progress";
+        waitFor(page, "() => Number(document.querySelector(\"" + progress + "\")?.value) > 0", 30);
+        double first = Double.parseDouble(page.locator(progress).getAttribute("value"));
+        assertThat(page.locator(COPY_PAIR + " [data-field='eta']").innerText()).contains("Initial copy").contains("0 of 1 tables ready");
+        assertThat(page.locator(COPY_PAIR + " [data-key='sync']").innerText()).contains("public.big").contains("copying data").contains("rows");
+        assertThat(page.locator(progress).getAttribute("aria-label")).startsWith("initial copy");
+        screenshots(page, "0-initial-copy");
+        // The same bar grows as the copy goes on, without a reload.
+        waitFor(page, "() => Number(document.querySelector(\"" + progress + "\")?.value) > " + first, 30);
+        waitFor(page, "() => document.querySelector(\"" + COPY_PAIR + " [data-key='tables']\").textContent.includes('ready 1')"
+                + " && !document.querySelector(\"" + progress + "\")", 60);
+        assertThat(Replication.count(pair.target(), ReplicationPair.DATABASE, "SELECT count(*) FROM big")).isEqualTo(COPY_ROWS);
+        assertThat(pageErrors).isEmpty();
+        assertThat(consoleErrors).isEmpty();
+        context.close();
+    }
+
+    @Test
+    @Order(2)
+    void operatorFollowsAPairThroughLagRecoveryStalenessAndARestart() throws Exception {
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
+        List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
+        Page page = open(context, consoleErrors, pageErrors);
         waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-field='health'] [data-status='healthy']\")", 30);
         assertThat(connection(page)).isEqualTo("live");
         assertThat(page.locator(PAIR + " h3").innerText()).contains("source / sub_orders").contains("target / sub_orders");
-        assertThat(page.locator("[data-card='Pairs']").innerText()).contains("1");
+        assertThat(page.locator("[data-card='Pairs'] > div:nth-child(2)").innerText())
+                .isEqualTo(Integer.toString(page.locator("[data-pair]").count()));
         assertThat(page.locator("[data-database='source']").innerText()).contains("SOURCE").contains("PostgreSQL 15");
         // Marks this document: if the page reloaded, the mark would be gone.
         page.evaluate("() => { window.pgrepmonMark = 'same-document'; }");

@@ -41,7 +41,6 @@ $('login').addEventListener('submit', (e) => {
 // ---- Connection state ----------------------------------------------------------------------------------------
 
 const CONNECTION = {
-  connecting: ['border-slate-300 bg-slate-50 text-slate-700', 'reconnecting'],
   live: ['border-emerald-300 bg-emerald-50 text-emerald-800', 'live'],
   reconnecting: ['border-amber-300 bg-amber-50 text-amber-900', 'reconnecting'],
   stale: ['border-amber-300 bg-amber-50 text-amber-900', 'stale'],
@@ -55,7 +54,7 @@ function showConnection(state, text) {
   if (el.dataset.state !== state) $('connection-announce').textContent = text;
   el.dataset.state = state;
   el.className = `inline-flex min-h-8 shrink-0 items-center gap-1.5 rounded-full border px-3 py-1 text-sm ${classes}`;
-  if (el.innerHTML !== html) el.innerHTML = html;
+  patch(el, html);
   // Old data stays visible but dimmed, so an operator never mistakes it for the present.
   $('main').classList.toggle('opacity-60', state !== 'live' && latest !== null);
 }

@@ -109,17 +109,19 @@ function eta(trend) {
 }
 
 // While tables are still in their initial copy, the apply slot may well be caught up: the copy is what to wait for.
-function initialCopy(states) {
+function tableCounts(states) {
   const entries = Object.entries(states || {});
-  const total = entries.reduce((n, [, v]) => n + v, 0);
-  const ready = states && states.r ? states.r : 0;
+  return { entries, total: entries.reduce((n, [, v]) => n + v, 0), ready: (states && states.r) || 0 };
+}
+
+function initialCopy(states) {
+  const { total, ready } = tableCounts(states);
   if (!total || ready === total) return null;
   return [`<span class="inline-flex items-center gap-1.5">${icon('hourglass')}Initial copy</span>`, `${ready} of ${total} tables ready`];
 }
 
 function stateBar(states, targetReachable) {
-  const entries = Object.entries(states || {});
-  const total = entries.reduce((n, [, v]) => n + v, 0);
+  const { entries, total } = tableCounts(states);
   if (!targetReachable) return muted('not known: the target is unreachable');
   if (!total) return muted('no tables subscribed');
   let x = 0;

@@ -33,11 +33,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser (Debian's chromium, headless, driven by Playwright) against the packaged monitor
- * watching a real replication pair: an initial copy's progress bar moves; the pair shows, lag rises and health turns when the subscription stops, it
- * recovers when it resumes, stale data is marked, the page reconnects by itself after the server restarts, a
- * database that goes down is shown with its error, the
- * layout holds still and fits a phone, and the console stays clean. Screenshots at 1280x800 and 390x844 go to
- * {@code target/screenshots}.
+ * watching a real replication pair: an initial copy's progress bar moves; lag rises and health turns when the
+ * subscription stops, and recovers when it resumes; stale data is marked; the page reconnects by itself after the
+ * server restarts; a database that goes down is shown with its error; the layout holds still and fits a phone; the
+ * console stays clean; and with access control on, the page asks for the token and goes live with it.
+ * Screenshots at 1280x800 and 390x844 go to {@code target/screenshots}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
@@ -107,26 +107,15 @@ class DashboardBrowserIT {
         if (pair != null) {
             pair.close();
         }
+        if (config != null) {
+            config.toFile().delete(); // it holds the clusters' passwords
+        }
     }
 
     static void launchApp() throws IOException {
         appLog = Files.createTempFile("dashboard-app", ".log");
         app = PackagedAppIT.launch(appLog, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-jar",
                 PackagedAppIT.jar(), "--config", config.toString());
-    }
-
-    /** The page can only be opened once the server answers; after a restart the page finds it by itself. */
-    static void awaitPage() {
-        HttpClient http = HttpClient.newHttpClient();
-        Replication.await(Duration.ofSeconds(30), "the monitor answers", () -> {
-            assertThat(app.isAlive()).as("monitor running (its log: %s)", appLog).isTrue();
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        });
     }
 
     static void stopApp() throws InterruptedException {
@@ -176,6 +165,12 @@ class DashboardBrowserIT {
     }
 
     static Page open(BrowserContext context, List<String> consoleErrors, List<String> pageErrors) {
+        return open(context, "http://127.0.0.1:" + port + "/", app, appLog, consoleErrors, pageErrors);
+    }
+
+    /** A new page on a monitor that answers (the page can only be opened then; later it reconnects by itself). */
+    static Page open(BrowserContext context, String url, Process monitor, Path monitorLog, List<String> consoleErrors,
+                     List<String> pageErrors) {
         Page page = context.newPage();
         page.onConsoleMessage(m -> {
             if ("error".equals(m.type())) {
@@ -183,8 +178,17 @@ class DashboardBrowserIT {
             }
         });
         page.onPageError(pageErrors::add);
-        awaitPage();
-        page.navigate("http://127.0.0.1:" + port + "/");
+        HttpClient http = HttpClient.newHttpClient();
+        Replication.await(Duration.ofSeconds(30), "the monitor answers", () -> {
+            assertThat(monitor.isAlive()).as("monitor running (its log: %s)", monitorLog).isTrue();
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        });
+        page.navigate(url);
         return page;
     }
 
@@ -318,6 +322,53 @@ class DashboardBrowserIT {
         assertThat(consoleErrors).as("console errors: only the browser's own connection-refused reports while the server was down")
                 .allMatch(e -> e.contains(CONNECTION_REFUSED) || e.contains("WebSocket connection to"));
         context.close();
+    }
+
+    @Test
+    @Order(3)
+    void withAccessControlThePageAsksForTheTokenAndGoesLiveWithIt() throws Exception {
+        String token = "browser-token-" + Long.toHexString(System.nanoTime());
+        Path secured = Files.createTempFile("dashboard-secured", ".yaml");
+        Files.writeString(secured, Files.readString(config).replace("monitor:\n", """
+                monitor:
+                  security:
+                    enabled: true
+                    token-sha256: %s
+                """.formatted(SecurityTests.sha256(token))));
+        int securedPort = PgCluster.freePort();
+        Path log = Files.createTempFile("dashboard-secured", ".log");
+        Process securedApp = PackagedAppIT.launch(log, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + securedPort,
+                "-jar", PackagedAppIT.jar(), "--config", secured.toString());
+        BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 800));
+        try {
+            List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
+            List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
+            Page page = open(context, "http://127.0.0.1:" + securedPort + "/", securedApp, log, consoleErrors, pageErrors);
+            waitFor(page, "() => document.querySelector('#connection').dataset.state === 'unauthorized' && !document.querySelector('#login').hidden", 15);
+            assertThat(page.locator("#connection").innerText()).contains("API token required");
+
+            page.fill("#token", "wrong-" + token);
+            page.press("#token", "Enter");
+            waitFor(page, "() => document.querySelector('#connection').dataset.state === 'unauthorized' && !document.querySelector('#login').hidden", 15);
+            assertThat(page.evaluate("() => sessionStorage.getItem('pgrepmon-token')")).as("a refused token is forgotten").isNull();
+
+            page.fill("#token", token);
+            page.press("#token", "Enter");
+            // Live means the WebSocket opened: the token went as a sub-protocol, the only way a browser can send it.
+            waitFor(page, "() => document.querySelector('#connection').dataset.state === 'live'", 30);
+            waitFor(page, "() => document.querySelector(\"" + PAIR + "\")", 15);
+            assertThat(page.locator("#login").isHidden()).isTrue();
+            assertThat(page.url()).doesNotContain(token);
+            assertThat(pageErrors).isEmpty();
+            // Each refused attempt is a 401 that Chromium reports itself; nothing else.
+            assertThat(consoleErrors).isNotEmpty().allMatch(e -> e.contains("401"));
+            assertThat(Files.readString(log)).doesNotContain(token);
+        } finally {
+            context.close();
+            securedApp.destroy();
+            assertThat(securedApp.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            Files.deleteIfExists(secured);
+        }
     }
 
     static void signal(ProcessHandle process, String signal) throws IOException, InterruptedException {

@@ -146,11 +146,17 @@ function copyProgress(copy) {
     <span class="text-xs text-slate-700">${label}</span></div>`;
 }
 
+// A database with thousands of tables must not make thousands of rows on every update: the ones being copied come
+// first, then the first others, and a line says how many more there are.
+const LIST_LIMIT = 50;
+const more = (n, what) => (n > 0 ? `<p class="text-xs text-slate-600">… and ${count(n)} more ${esc(what)} (all of them in /api/snapshot).</p>` : '');
+
 export function syncTables(tables) {
-  const pending = (tables || []).filter((t) => t.state !== 'r');
+  const pending = (tables || []).filter((t) => t.state !== 'r').sort((a, b) => (b.copy ? 1 : 0) - (a.copy ? 1 : 0));
   if (!pending.length) return '';
-  return table(['Table', 'State', 'Since', 'Initial copy'], pending.map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
-    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'whitespace-nowrap font-medium')}${td(esc(t.stateName), 'whitespace-nowrap')}${td(ago(t.stateSince), 'whitespace-nowrap')}${td(copyProgress(t.copy))}</tr>`));
+  return table(['Table', 'State', 'Since', 'Initial copy'], pending.slice(0, LIST_LIMIT).map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
+    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'whitespace-nowrap font-medium')}${td(esc(t.stateName), 'whitespace-nowrap')}${td(ago(t.stateSince), 'whitespace-nowrap')}${td(copyProgress(t.copy))}</tr>`))
+    + more(pending.length - LIST_LIMIT, 'tables not ready yet');
 }
 
 function checklist(c) {
@@ -268,8 +274,9 @@ function problemTables(tables) {
   const bad = tables.filter((t) => t.health.status !== 'healthy');
   const line = `<p class="text-sm text-slate-600">${count(tables.length)} user tables, ${count(tables.filter((t) => t.publications.length).length)} published${bad.length ? `, ${bad.length} with a problem:` : ', none with a problem.'}</p>`;
   if (!bad.length) return line;
-  return line + table(['Table', 'Problem', 'Primary key', 'Replica identity', 'Size'], bad.map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
-    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'font-medium')}${td(badge(t.health.status) + reasons(t.health, 'mt-1 min-w-56'))}${td(t.hasPrimaryKey ? 'yes' : 'no')}${td(esc(t.replicaIdentity))}${td(bytes(t.sizeBytes), 'whitespace-nowrap text-right')}</tr>`));
+  return line + table(['Table', 'Problem', 'Primary key', 'Replica identity', 'Size'], bad.slice(0, LIST_LIMIT).map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
+    ${td(`${esc(t.schema)}.${esc(t.name)}`, 'font-medium')}${td(badge(t.health.status) + reasons(t.health, 'mt-1 min-w-56'))}${td(t.hasPrimaryKey ? 'yes' : 'no')}${td(esc(t.replicaIdentity))}${td(bytes(t.sizeBytes), 'whitespace-nowrap text-right')}</tr>`))
+    + more(bad.length - LIST_LIMIT, 'tables with a problem');
 }
 
 function errorCounts(stats) {

@@ -8,11 +8,12 @@ const STATE_NAMES = { i: 'initializing', d: 'copying data', f: 'copy finished', 
 const STATE_COLOURS = { i: 'fill-slate-400', d: 'fill-sky-500', f: 'fill-indigo-500', s: 'fill-violet-500', r: 'fill-emerald-500' };
 const STATE_DOTS = { i: 'bg-slate-400', d: 'bg-sky-500', f: 'bg-indigo-500', s: 'bg-violet-500', r: 'bg-emerald-500' };
 
-const scroll = (table) => `<div class="overflow-x-auto rounded border border-slate-200 bg-white">${table}</div>`;
+// Wide tables scroll sideways in their own box; the box is focusable so the keyboard can scroll it too.
+const scroll = (table, label) => `<div class="overflow-x-auto rounded border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-sky-700" tabindex="0" role="region" aria-label="${esc(label)}">${table}</div>`;
 const th = (cells) => `<thead class="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-600"><tr>${
   cells.map((c) => `<th scope="col" class="whitespace-nowrap px-3 py-2 font-semibold">${c}</th>`).join('')}</tr></thead>`;
 const td = (content, extra = '') => `<td class="px-3 py-2 align-top ${extra}">${content}</td>`;
-const table = (head, rows) => scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm">${th(head)}<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody></table>`);
+const table = (label, head, rows) => scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm">${th(head)}<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody></table>`, label);
 
 // A part that may be empty keeps its place (hidden while empty), so the parts after it are matched by key, not by
 // position, when it comes and goes: their state (an opened checklist) is kept.
@@ -154,7 +155,7 @@ const more = (n, what) => (n > 0 ? `<p class="text-xs text-slate-600">… and ${
 export function syncTables(tables) {
   const pending = (tables || []).filter((t) => t.state !== 'r').sort((a, b) => (b.copy ? 1 : 0) - (a.copy ? 1 : 0));
   if (!pending.length) return '';
-  return table(['Table', 'State', 'Since', 'Initial copy'], pending.slice(0, LIST_LIMIT).map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
+  return table('Tables in their initial copy', ['Table', 'State', 'Since', 'Initial copy'], pending.slice(0, LIST_LIMIT).map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
     ${td(`${esc(t.schema)}.${esc(t.name)}`, 'whitespace-nowrap font-medium')}${td(esc(t.stateName), 'whitespace-nowrap')}${td(ago(t.stateSince), 'whitespace-nowrap')}${td(copyProgress(t.copy))}</tr>`))
     + more(pending.length - LIST_LIMIT, 'tables not ready yet');
 }
@@ -171,7 +172,7 @@ function checklist(c) {
       <div class="min-w-0 text-sm"><div class="font-medium">${esc(k.title)}</div><div class="text-slate-700">${esc(k.evidence)}</div>${items}</div></li>`;
   }).join('');
   const sequences = c.sequences.length ? `<details class="mt-2"><summary class="cursor-pointer rounded text-sm font-medium focus-visible:outline-2 focus-visible:outline-sky-700">Sequence report (${c.sequences.length})</summary>
-    <div class="mt-2">${table(['Sequence', 'Source', 'Target', 'Status', 'Statement for the target (never run by the monitor)'], c.sequences.map((q) => `<tr data-key="${esc(q.sequence)}">
+    <div class="mt-2">${table('Sequence report', ['Sequence', 'Source', 'Target', 'Status', 'Statement for the target (never run by the monitor)'], c.sequences.map((q) => `<tr data-key="${esc(q.sequence)}">
       ${td(esc(q.sequence))}${td(esc(q.sourceValue ?? '—'), 'tabular-nums')}${td(esc(q.targetValue ?? '—'), 'tabular-nums')}${td(esc(q.status))}${td(`<code class="text-xs">${esc(q.fix ?? '')}</code>`)}</tr>`))}</div></details>` : '';
   return `<details class="rounded border border-slate-200 bg-slate-50 px-3 py-2" data-part="cutover">
     <summary class="flex cursor-pointer flex-wrap items-center gap-2 rounded text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-700">Cutover checklist ${badge(status, word)}
@@ -230,7 +231,7 @@ export function alerts(s) {
   const rows = a.active.concat(a.recent.slice(0, 10));
   const notifiers = a.notifiers.filter((n) => n.lastError).map((n) => `<li class="flex gap-1.5 text-red-700">${icon('bell', 'size-3.5 mt-0.5')}<span>Webhook ${esc(n.name)}: ${esc(n.lastError)} (${ago(n.lastErrorAt)})</span></li>`).join('');
   const list = rows.length
-    ? table(['Subject', 'Severity', 'State', 'Since', 'Reasons'], rows.map((x) => `<tr data-key="${esc(x.kind)}/${esc(x.subject)}/${esc(x.since)}">
+    ? table('Alerts', ['Subject', 'Severity', 'State', 'Since', 'Reasons'], rows.map((x) => `<tr data-key="${esc(x.kind)}/${esc(x.subject)}/${esc(x.since)}">
         ${td(`${esc(x.kind)} <span class="font-medium">${esc(x.subject)}</span>`, 'whitespace-nowrap')}${td(badge(x.severity))}${td(esc(x.state))}${td(ago(x.since), 'whitespace-nowrap')}${td(esc(x.reasons.join('; ')))}</tr>`))
     : `<p class="flex items-center gap-1.5 text-slate-600">${icon('healthy', 'size-4 text-emerald-600')}No alerts.</p>`;
   return list + (notifiers ? `<ul class="mt-2 space-y-1 text-sm">${notifiers}</ul>` : '');
@@ -240,7 +241,7 @@ export function alerts(s) {
 
 function slotsTable(slots) {
   if (!slots.length) return muted('No logical replication slots.');
-  return table(['Slot', 'Health', 'Active', 'Lag', 'WAL retained', 'wal_status', 'Safe WAL left', 'Confirmed flush', 'Two-phase / failover / conflicting', 'Decoded / spilled / streamed'],
+  return table('Replication slots', ['Slot', 'Health', 'Active', 'Lag', 'WAL retained', 'wal_status', 'Safe WAL left', 'Confirmed flush', 'Two-phase / failover / conflicting', 'Decoded / spilled / streamed'],
     slots.map((x) => `<tr data-key="${esc(x.name)}">
       ${td(`<span class="font-medium">${esc(x.name)}</span> <span class="text-xs text-slate-600">${esc(x.plugin)}${x.temporary ? ' · temporary' : ''}${x.tableSync ? ' · table sync' : ''}</span>`)}
       ${td(badge(x.health.status) + reasons(x.health, 'mt-1 min-w-56'))}
@@ -255,7 +256,7 @@ function slotsTable(slots) {
 
 function walSendersTable(senders) {
   if (!senders.length) return muted('No logical walsender is connected.');
-  return table(['Walsender', 'Activity', 'State', 'Sent', 'Flushed by subscriber', 'Pending', 'Write / flush / replay lag', 'Last reply'],
+  return table('Walsenders', ['Walsender', 'Activity', 'State', 'Sent', 'Flushed by subscriber', 'Pending', 'Write / flush / replay lag', 'Last reply'],
     senders.map((w) => `<tr data-key="${esc(w.pid)}">
       ${td(`<span class="font-medium">${esc(w.slotName)}</span> <span class="text-xs text-slate-600">pid ${esc(w.pid)} · ${esc(w.applicationName)}</span>`)}
       ${td(`${badge(w.health.status, w.activity)}${reasons(w.health, 'mt-1 min-w-56')}`)}${td(esc(w.state))}
@@ -266,7 +267,7 @@ function walSendersTable(senders) {
 
 function publicationsTable(pubs) {
   if (!pubs.length) return muted('No publications.');
-  return table(['Publication', 'Tables', 'Operations'], pubs.map((p) => `<tr data-key="${esc(p.name)}">
+  return table('Publications', ['Publication', 'Tables', 'Operations'], pubs.map((p) => `<tr data-key="${esc(p.name)}">
     ${td(esc(p.name), 'font-medium')}${td(p.allTables ? 'all tables' : count(p.tableCount))}${td(['insert', 'update', 'delete', 'truncate'].filter((k) => p[k]).join(', '))}</tr>`));
 }
 
@@ -274,7 +275,7 @@ function problemTables(tables) {
   const bad = tables.filter((t) => t.health.status !== 'healthy');
   const line = `<p class="text-sm text-slate-600">${count(tables.length)} user tables, ${count(tables.filter((t) => t.publications.length).length)} published${bad.length ? `, ${bad.length} with a problem:` : ', none with a problem.'}</p>`;
   if (!bad.length) return line;
-  return line + table(['Table', 'Problem', 'Primary key', 'Replica identity', 'Size'], bad.slice(0, LIST_LIMIT).map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
+  return line + table('Tables with a problem', ['Table', 'Problem', 'Primary key', 'Replica identity', 'Size'], bad.slice(0, LIST_LIMIT).map((t) => `<tr data-key="${esc(t.schema)}.${esc(t.name)}">
     ${td(`${esc(t.schema)}.${esc(t.name)}`, 'font-medium')}${td(badge(t.health.status) + reasons(t.health, 'mt-1 min-w-56'))}${td(t.hasPrimaryKey ? 'yes' : 'no')}${td(esc(t.replicaIdentity))}${td(bytes(t.sizeBytes), 'whitespace-nowrap text-right')}</tr>`))
     + more(bad.length - LIST_LIMIT, 'tables with a problem');
 }
@@ -295,7 +296,7 @@ function subscriptionsPart(subs) {
       ${td(ago(x.lastMsgReceiptTime), 'whitespace-nowrap')}${td(errorCounts(x.stats))}${td(Object.entries(x.tableStates).map(([k, v]) => `${esc(STATE_NAMES[k] || k)} ${v}`).join(', ') || muted('none'), 'whitespace-nowrap')}</tr>`);
   const syncing = subs.filter((x) => x.tables.some((t) => t.state !== 'r'))
     .map((x) => `<div data-key="sync/${esc(x.name)}">${part(`Initial copy of ${x.name}`, syncTables(x.tables))}</div>`).join('');
-  return table(['Subscription', 'Health', 'Enabled', 'Slot', 'Apply worker', 'Sync workers', 'Received / latest end', 'Last message', 'New errors', 'Tables'], rows) + syncing;
+  return table('Subscriptions', ['Subscription', 'Health', 'Enabled', 'Slot', 'Apply worker', 'Sync workers', 'Received / latest end', 'Last message', 'New errors', 'Tables'], rows) + syncing;
 }
 
 function part(title, content) {

@@ -1,5 +1,7 @@
 package io.pgrepmon;
 
+import com.deque.html.axecore.playwright.AxeBuilder;
+import com.deque.html.axecore.results.AxeResults;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
@@ -209,6 +211,7 @@ class DashboardBrowserIT {
         assertThat(page.locator(COPY_PAIR + " [data-key='sync']").innerText()).contains("public.big").contains("copying data").contains("rows");
         assertThat(page.locator(progress).getAttribute("aria-label")).startsWith("initial copy");
         screenshots(page, "0-initial-copy");
+        assertAccessible(page, "copying");
         // The same bar grows as the copy goes on, without a reload.
         waitFor(page, "() => Number(document.querySelector(\"" + progress + "\")?.value) > " + first, 30);
         waitFor(page, "() => document.querySelector(\"" + COPY_PAIR + " [data-key='tables']\").textContent.includes('ready 1')"
@@ -236,6 +239,7 @@ class DashboardBrowserIT {
         page.evaluate("() => { window.pgrepmonMark = 'same-document'; }");
         waitFor(page, "() => document.querySelector(\"" + PAIR + " svg[aria-label^='Lag of']\")", 15);
         screenshots(page, "1-healthy");
+        assertAccessible(page, "healthy");
 
         // The operator opens the cutover checklist from the keyboard; updates must not close it again.
         page.focus(PAIR + " [data-part='cutover'] summary");
@@ -268,6 +272,7 @@ class DashboardBrowserIT {
                 .as("checklist still open after updates").isTrue();
         assertThat(pairsTop(page)).as("nothing above the pairs moved").isEqualTo(headingBefore);
         screenshots(page, "2-lagging");
+        assertAccessible(page, "lagging, checklist open");
 
         // The subscription resumes: back to Healthy, without a reload.
         pair.setSubscriptionEnabled(true);
@@ -346,6 +351,7 @@ class DashboardBrowserIT {
             Page page = open(context, "http://127.0.0.1:" + securedPort + "/", securedApp, log, consoleErrors, pageErrors);
             waitFor(page, "() => document.querySelector('#connection').dataset.state === 'unauthorized' && !document.querySelector('#login').hidden", 15);
             assertThat(page.locator("#connection").innerText()).contains("API token required");
+            assertAccessible(page, "asking for the token");
 
             page.fill("#token", "wrong-" + token);
             page.press("#token", "Enter");
@@ -369,6 +375,17 @@ class DashboardBrowserIT {
             assertThat(securedApp.waitFor(15, TimeUnit.SECONDS)).isTrue();
             Files.deleteIfExists(secured);
         }
+    }
+
+    /** axe-core's WCAG 2.1 A and AA rules (contrast, names, roles, landmarks, ...) find nothing on the page. */
+    static void assertAccessible(Page page, String when) {
+        AxeResults results = new AxeBuilder(page).withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze();
+        List<String> violations = results.getViolations().stream()
+                .map(r -> r.getId() + " (" + r.getImpact() + "): " + r.getHelp() + " at "
+                        + r.getNodes().stream().limit(3).map(n -> String.valueOf(n.getTarget())).toList())
+                .toList();
+        assertThat(violations).as("accessibility violations when %s", when).isEmpty();
+        assertThat(results.getPasses()).as("rules axe checked").isNotEmpty();
     }
 
     static void signal(ProcessHandle process, String signal) throws IOException, InterruptedException {

@@ -55,6 +55,8 @@ function showConnection(state, text) {
   el.dataset.state = state;
   el.className = `inline-flex min-h-8 shrink-0 items-center gap-1.5 rounded-full border px-3 py-1 text-sm ${classes}`;
   patch(el, html);
+  // A background tab's title says the verdict while live, and otherwise that the page is not current.
+  document.title = state === 'live' && latest ? view.title(latest) : `${text} — PostgreSQL replication`;
   // Old data stays visible but dimmed, so an operator never mistakes it for the present.
   $('main').classList.toggle('opacity-60', state !== 'live' && latest !== null);
 }

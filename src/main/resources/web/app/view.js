@@ -1,6 +1,6 @@
 // Markup for each part of the page, from one snapshot (the JSON of /api/snapshot). Pure functions of their input;
 // app.js patches their output into the page.
-import { ago, bytes, count, esc, lsn, muted, rate, seconds, yesNo } from './format.js';
+import { ago, bytes, bytesText, count, esc, lsn, muted, rate, seconds, yesNo } from './format.js';
 import { badge, icon, tone } from './icons.js';
 import { lagChart } from './chart.js';
 
@@ -36,6 +36,12 @@ function card(label, value, detail, status) {
     <div class="mt-0.5 line-clamp-2 text-xs text-slate-600">${detail}</div></div>`;
 }
 
+// The tab's title carries the verdict, so a dashboard left in a background tab still says how things are.
+export function title(s) {
+  const worst = s.pairs.find((p) => p.name === s.summary.worstLagPair);
+  return `${tone(s.status).word}${worst && worst.lagBytes ? ` · ${bytesText(worst.lagBytes)} behind` : ''} — PostgreSQL replication`;
+}
+
 export function summary(s) {
   const m = s.summary;
   const byRole = (role) => s.databases.filter((d) => d.role === role);
@@ -54,7 +60,7 @@ export function summary(s) {
     card('Sources', count(sources.length), `${up(sources)} reachable`, roleStatus(sources)),
     card('Targets', count(targets.length), `${up(targets)} reachable`, roleStatus(targets)),
     card('Pairs', count(s.pairs.length), `${healthyPairs} healthy · ${ready} ready to cut over`, worstOf(s.pairs.map((p) => p.health.status))),
-    card('Worst lag', worst ? `${bytes(worst.lagBytes)} <span class="text-sm font-normal text-slate-600">· ${seconds(worst.lagSeconds)}</span>` : muted('none'),
+    card('Worst lag', worst ? `${bytes(worst.lagBytes)} <span class="text-sm font-normal text-slate-600">· ${lagTime(worst)}</span>` : muted('none'),
       worst ? esc(worst.name) : 'no pair', worst ? worst.health.status : null),
     card('Slots at risk', count(atRisk.length), atRisk.length ? esc(atRisk.map((x) => x.name).join(', ')) : `of ${slots.length} slots`, atRisk.length ? worstOf(atRisk.map((x) => x.health.status)) : 'healthy'),
     card('Active alerts', count(firing.length), pending ? `${pending} pending` : `${s.alerts.recent.length} recently resolved`,

@@ -264,6 +264,7 @@ class DashboardBrowserIT {
         waitFor(page, "() => Number(document.querySelector(\"" + PAIR + " [data-field='lag-bytes'] [data-bytes]\").dataset.bytes) > " + first, 30);
         assertThat(lagBytes(page)).as("lag rises while the subscription is stopped").isGreaterThan(first);
         assertThat(health(page)).isIn("warning", "critical");
+        assertThat(page.title()).as("the tab's title").matches("(Warning|Critical) · [\\d.]+ (KiB|MiB) behind — PostgreSQL replication");
         assertThat(page.locator(PAIR + " [data-field='lag-bytes']").innerText()).containsPattern("\\d+(\\.\\d)? KiB|MiB");
         assertThat(page.locator(PAIR + " [data-field='lag-bytes'] [data-bytes]").getAttribute("title"))
                 .as("exact value on hover").matches("[\\d,]+ bytes");
@@ -288,6 +289,7 @@ class DashboardBrowserIT {
         try {
             waitFor(page, "() => document.querySelector('#connection').dataset.state === 'stale'", 15);
             assertThat(page.locator("#connection").innerText()).startsWith("Stale: no update for");
+            assertThat(page.title()).startsWith("Stale");
             assertThat(page.locator("#main").getAttribute("class")).contains("opacity-60");
             screenshots(page, "3-stale");
         } finally {

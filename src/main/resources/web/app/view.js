@@ -61,7 +61,7 @@ export function summary(s) {
     card('Targets', count(targets.length), `${up(targets)} reachable`, roleStatus(targets)),
     card('Pairs', count(s.pairs.length), `${healthyPairs} healthy · ${ready} ready to cut over`, worstOf(s.pairs.map((p) => p.health.status))),
     card('Worst lag', worst ? `${bytes(worst.lagBytes)} <span class="text-sm font-normal text-slate-600">· ${lagTime(worst)}</span>` : muted('none'),
-      worst ? esc(worst.name) : 'no pair', worst ? worst.health.status : null),
+      !worst ? 'no pair' : worst.lagBytes ? esc(worst.name) : 'every pair caught up', worst ? worst.health.status : null),
     card('Slots at risk', count(atRisk.length), atRisk.length ? esc(atRisk.map((x) => x.name).join(', ')) : `of ${slots.length} slots`, atRisk.length ? worstOf(atRisk.map((x) => x.health.status)) : 'healthy'),
     card('Active alerts', count(firing.length), pending ? `${pending} pending` : `${s.alerts.recent.length} recently resolved`,
       firing.length ? worstOf(firing.map((a) => a.severity)) : pending ? 'warning' : 'healthy'),

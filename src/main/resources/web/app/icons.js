@@ -7,13 +7,11 @@ import critical from 'bootstrap-icons/icons/x-octagon-fill.svg';
 import down from 'bootstrap-icons/icons/slash-circle-fill.svg';
 import unknown from 'bootstrap-icons/icons/question-circle-fill.svg';
 import live from 'bootstrap-icons/icons/wifi.svg';
-import offline from 'bootstrap-icons/icons/wifi-off.svg';
 import reconnecting from 'bootstrap-icons/icons/arrow-repeat.svg';
 import stale from 'bootstrap-icons/icons/clock-history.svg';
 import database from 'bootstrap-icons/icons/database.svg';
 import arrow from 'bootstrap-icons/icons/arrow-right.svg';
 import bell from 'bootstrap-icons/icons/bell-fill.svg';
-import flag from 'bootstrap-icons/icons/flag-fill.svg';
 import hourglass from 'bootstrap-icons/icons/hourglass-split.svg';
 import catchingUp from 'bootstrap-icons/icons/graph-down-arrow.svg';
 import fallingBehind from 'bootstrap-icons/icons/graph-up-arrow.svg';
@@ -22,7 +20,7 @@ import lock from 'bootstrap-icons/icons/lock-fill.svg';
 import play from 'bootstrap-icons/icons/play-fill.svg';
 
 const SVG = {
-  healthy, warning, critical, down, unknown, live, offline, reconnecting, stale, database, arrow, bell, flag,
+  healthy, warning, critical, down, unknown, live, reconnecting, stale, database, arrow, bell,
   hourglass, catchingUp, fallingBehind, steady, lock, play,
 };
 

@@ -47,10 +47,6 @@ public class SnapshotFanout {
         hub.latest().ifPresent(client::offer);
     }
 
-    void leave(WebSocketConnection connection) {
-        clients.remove(connection.id());
-    }
-
     /** Snapshots waiting to be sent, over all clients: at most one each, whatever a client's reading speed. */
     public int waitingSnapshots() {
         return (int) clients.values().stream().filter(client -> client.waiting.get() != null).count();
@@ -61,6 +57,8 @@ public class SnapshotFanout {
     }
 
     private void broadcast(Published published) {
+        // Closed connections leave here, on the next snapshot (see SnapshotSocket for why not in a close callback).
+        clients.values().removeIf(client -> client.connection.isClosed());
         clients.values().forEach(client -> client.offer(published));
     }
 

@@ -1,12 +1,15 @@
 package io.pgrepmon.web;
 
-import io.quarkus.websockets.next.OnClose;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 
-/** {@code /api/ws}: the latest snapshot on connect, then every new one, as the JSON of {@code /api/snapshot}. */
+/**
+ * {@code /api/ws}: the latest snapshot on connect, then every new one, as the JSON of {@code /api/snapshot}.
+ * There is no {@code @OnClose}: the fanout drops closed connections itself. A close callback can be dispatched after
+ * shutdown has released the context manager, and Quarkus then logs an error (seen in PackagedAppIT).
+ */
 @WebSocket(path = "/api/ws")
 public class SnapshotSocket {
 
@@ -20,11 +23,5 @@ public class SnapshotSocket {
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
         fanout.join(connection);
-    }
-
-    @OnClose
-    @NonBlocking
-    public void onClose(WebSocketConnection connection) {
-        fanout.leave(connection);
     }
 }

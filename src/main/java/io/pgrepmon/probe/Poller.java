@@ -74,6 +74,8 @@ public class Poller {
     private volatile List<DatabaseClient> clients = List.of();
     private volatile SnapshotAssembler assembler;
     private volatile Instant startedAt;
+    /** Set at shutdown: a tick still in flight then fails as the beans it calls go away, which is expected. */
+    private volatile boolean stopping;
 
     public Poller(MonitorConfig config, Settings settings, Vertx vertx, SnapshotHub hub, Scheduler scheduler,
                   DeepChecker deepChecker, History history, Alerting alerting) {
@@ -108,6 +110,7 @@ public class Poller {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        stopping = true;
         scheduler.unscheduleJob(JOB);
         hub.complete();
         // Closing is asynchronous; Quarkus closes Vert.x afterwards, which waits for the pools to finish closing.
@@ -139,7 +142,13 @@ public class Poller {
                         config.cutover(), startedAt, Instant.now())))
                 .map(alerting::apply)
                 .invoke(hub::publish)
-                .onFailure().invoke(e -> Log.error("tick failed; the previous snapshot stays published", e))
+                .onFailure().invoke(e -> {
+                    if (stopping) {
+                        Log.debugf("tick in flight at shutdown abandoned: %s", e.getMessage());
+                    } else {
+                        Log.error("tick failed; the previous snapshot stays published", e);
+                    }
+                })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }

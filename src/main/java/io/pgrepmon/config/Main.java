@@ -76,15 +76,7 @@ public final class Main {
             return;
         }
         System.out.println(password ? io.quarkus.elytron.security.common.BcryptUtil.bcryptHash(secret, 12)
-                : java.util.HexFormat.of().formatHex(sha256(secret)));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                : java.util.HexFormat.of().formatHex(Sha256.of(secret)));
     }
 
     private static void fail(String message) {

@@ -43,8 +43,8 @@ public final class CutoverEvaluator {
                                              Instant monitorStart, Instant now) {
         List<PairCutover> verdicts = new ArrayList<>();
         for (PairInfo pair : snapshot.pairs()) {
-            DatabaseSnapshot source = find(snapshot, pair.sourceDatabase());
-            DatabaseSnapshot target = find(snapshot, pair.targetDatabase());
+            DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
+            DatabaseSnapshot target = snapshot.database(pair.targetDatabase());
             SubscriptionInfo sub = target == null ? null : target.subscriptions().stream()
                     .filter(s -> s.name().equals(pair.subscription())).findFirst().orElse(null);
             SlotInfo slot = source == null ? null : source.slots().stream()
@@ -80,10 +80,6 @@ public final class CutoverEvaluator {
         };
         return new PairCutover(pair, verdict, summary, checks, deep == null ? null : deep.at(),
                 deep == null ? List.of() : deep.sequences());
-    }
-
-    private static DatabaseSnapshot find(Snapshot snapshot, String name) {
-        return name == null ? null : snapshot.databases().stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     }
 
     private static boolean readable(DatabaseSnapshot db) {

@@ -95,8 +95,8 @@ public class DeepChecker {
         Instant at = Instant.now();
         DatabaseSettings source = database(pair.sourceDatabase());
         DatabaseSettings target = database(pair.targetDatabase());
-        DatabaseSnapshot sourceDb = find(snapshot, pair.sourceDatabase());
-        SubscriptionInfo sub = find(snapshot, pair.targetDatabase()).subscriptions().stream()
+        DatabaseSnapshot sourceDb = snapshot.database(pair.sourceDatabase());
+        SubscriptionInfo sub = snapshot.database(pair.targetDatabase()).subscriptions().stream()
                 .filter(s -> s.name().equals(pair.subscription())).findFirst().orElse(null);
         if (source == null || target == null || sub == null || sourceDb == null) {
             return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's databases are not known this tick"));
@@ -114,10 +114,6 @@ public class DeepChecker {
 
     private DatabaseSettings database(String name) {
         return settings.get().databases().stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
-    }
-
-    private static DatabaseSnapshot find(Snapshot snapshot, String name) {
-        return snapshot.databases().stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     }
 
     private <T> Uni<T> withConnection(DatabaseSettings db, Function<SqlConnection, Uni<T>> work) {

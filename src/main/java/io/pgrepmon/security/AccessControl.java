@@ -1,5 +1,7 @@
 package io.pgrepmon.security;
 
+import io.pgrepmon.config.Sha256;
+
 import io.pgrepmon.config.SecuritySettings;
 import io.pgrepmon.config.Settings;
 import jakarta.inject.Singleton;
@@ -13,7 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.spec.InvalidKeySpecException;
 
 /**
@@ -51,7 +52,7 @@ public class AccessControl {
         if (settings.tokenSha256() == null || token == null) {
             return false;
         }
-        return MessageDigest.isEqual(sha256(token), settings.tokenSha256());
+        return MessageDigest.isEqual(Sha256.of(token), settings.tokenSha256());
     }
 
     /** bcrypt verification: CPU-heavy by design, so callers run it off the event loop. */
@@ -98,14 +99,6 @@ public class AccessControl {
             return page.getHost().equalsIgnoreCase(request.getHost()) && pagePort == requestPort;
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

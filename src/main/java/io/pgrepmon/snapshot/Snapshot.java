@@ -28,6 +28,11 @@ public record Snapshot(long sequence, Instant takenAt, long tookMillis, long int
         alerts = alerts == null ? AlertsView.NONE : alerts;
     }
 
+    /** The named database's snapshot, or null when the name is null or not configured. */
+    public DatabaseSnapshot database(String name) {
+        return name == null ? null : databases.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
+    }
+
     public Snapshot withCutover(List<PairCutover> verdicts) {
         return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, verdicts, trends, alerts);
     }

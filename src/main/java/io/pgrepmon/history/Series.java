@@ -36,10 +36,6 @@ public final class Series {
         return size;
     }
 
-    int capacity() {
-        return times.length;
-    }
-
     /** The points at or after {@code fromMillis}, oldest first. */
     List<Point> since(long fromMillis) {
         List<Point> points = new ArrayList<>();

@@ -21,13 +21,13 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
     private static final String SQL = """
             SELECT s.subname AS subname, n.nspname AS schema_name, c.relname AS table_name, r.srsubstate::text AS state,
                    r.srsublsn::text AS sync_lsn, w.pid AS sync_pid,
-                   %s AS bytes_processed, %s AS tuples_processed
+                   p.bytes_processed AS bytes_processed, p.tuples_processed AS tuples_processed
             FROM pg_subscription_rel r
             JOIN pg_subscription s ON s.oid = r.srsubid
             JOIN pg_class c ON c.oid = r.srrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_stat_subscription w ON w.subid = r.srsubid AND w.relid = r.srrelid
-            %s
+            LEFT JOIN pg_stat_progress_copy p ON p.pid = w.pid AND p.relid = r.srrelid
             WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
             ORDER BY 1, 2, 3
             """;
@@ -68,11 +68,7 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
         if (server.versionNum() < 140000) {
             return SQL_13;
         }
-        boolean copyProgress = true;
-        return SQL.formatted(
-                copyProgress ? "p.bytes_processed" : "NULL::bigint",
-                copyProgress ? "p.tuples_processed" : "NULL::bigint",
-                copyProgress ? "LEFT JOIN pg_stat_progress_copy p ON p.pid = w.pid AND p.relid = r.srrelid" : "");
+        return SQL;
     }
 
     @Override

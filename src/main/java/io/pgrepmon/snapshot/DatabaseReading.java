@@ -27,9 +27,4 @@ public record DatabaseReading(DatabaseSettings database, Instant polledAt, long 
     public boolean reachable() {
         return server != null;
     }
-
-    /** Whether the named probe ran and succeeded this tick (an empty list then really means none). */
-    public boolean probed(String probe) {
-        return probes.stream().anyMatch(p -> p.probe().equals(probe) && !p.failed());
-    }
 }

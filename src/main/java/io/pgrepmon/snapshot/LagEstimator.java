@@ -34,10 +34,6 @@ final class LagEstimator {
     private final Map<String, Deque<Sample>> history = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastMove = new ConcurrentHashMap<>();
 
-    Estimate estimate(String key, Instant now, Long lagBytes, Lsn confirmed, Long replayLagMillis) {
-        return estimate(key, now, lagBytes, confirmed, replayLagMillis, null);
-    }
-
     /** @param heartbeatSeconds the heartbeat's measure when one is configured: preferred to any estimate */
     Estimate estimate(String key, Instant now, Long lagBytes, Lsn confirmed, Long replayLagMillis, Double heartbeatSeconds) {
         Double rate = null;

@@ -3,8 +3,8 @@ package io.pgrepmon.cutover;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.Settings;
-import io.pgrepmon.probe.DatabaseClient;
-import io.pgrepmon.probe.Probe;
+import io.pgrepmon.db.DatabaseClient;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.DatabaseSnapshot;
 import io.pgrepmon.snapshot.DeepCheck;
 import io.pgrepmon.snapshot.PairInfo;
@@ -175,7 +175,7 @@ public class DeepChecker {
             notCounted.put(name, "about " + estimate + " rows, above monitor.cutover.exact-count-max-rows: not counted");
             return Uni.createFrom().voidItem();
         }
-        String quoted = Probe.quoteIdent(table.schema()) + "." + Probe.quoteIdent(table.name());
+        String quoted = Sql.quoteIdent(table.schema()) + "." + Sql.quoteIdent(table.name());
         return c.query("SELECT has_table_privilege('" + quoted.replace("'", "''") + "', 'SELECT') AS ok").execute()
                 .flatMap(rows -> {
                     if (!Boolean.TRUE.equals(rows.iterator().next().getBoolean("ok"))) {

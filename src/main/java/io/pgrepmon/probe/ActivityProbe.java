@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.SourceActivity;
 import io.smallrye.mutiny.Uni;
@@ -38,7 +39,7 @@ public final class ActivityProbe implements Probe<SourceActivity> {
 
     @Override
     public Uni<List<SourceActivity>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, SQL, ActivityProbe::from);
+        return Sql.rows(connection, SQL, ActivityProbe::from);
     }
 
     static SourceActivity from(Row row) {

@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.Heartbeat;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +44,7 @@ public final class HeartbeatProbe implements Probe<Heartbeat> {
     }
 
     String sql() {
-        String table = Probe.quoteIdent(schema) + "." + TABLE;
+        String table = Sql.quoteIdent(schema) + "." + TABLE;
         return role == Role.SOURCE
                 ? "INSERT INTO " + table + " (id, beat) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat = excluded.beat"
                 + " RETURNING beat, now() AS observed"
@@ -52,10 +53,10 @@ public final class HeartbeatProbe implements Probe<Heartbeat> {
 
     @Override
     public Uni<List<Heartbeat>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, sql(), HeartbeatProbe::from);
+        return Sql.rows(connection, sql(), HeartbeatProbe::from);
     }
 
     static Heartbeat from(Row row) {
-        return new Heartbeat(Probe.instant(row, "beat"), Probe.instant(row, "observed"));
+        return new Heartbeat(Sql.instant(row, "beat"), Sql.instant(row, "observed"));
     }
 }

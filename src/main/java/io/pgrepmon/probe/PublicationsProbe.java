@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.PublicationInfo;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.smallrye.mutiny.Uni;
@@ -32,7 +33,7 @@ public final class PublicationsProbe implements Probe<PublicationInfo> {
 
     @Override
     public Uni<List<PublicationInfo>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, SQL, PublicationsProbe::from);
+        return Sql.rows(connection, SQL, PublicationsProbe::from);
     }
 
     static PublicationInfo from(Row row) {

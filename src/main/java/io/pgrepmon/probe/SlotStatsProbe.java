@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.SlotStats;
 import io.smallrye.mutiny.Uni;
@@ -33,13 +34,13 @@ public final class SlotStatsProbe implements Probe<SlotStats> {
 
     @Override
     public Uni<List<SlotStats>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, SQL, SlotStatsProbe::from);
+        return Sql.rows(connection, SQL, SlotStatsProbe::from);
     }
 
     static SlotStats from(Row row) {
         return new SlotStats(row.getString("slot_name"), row.getLong("spill_txns"), row.getLong("spill_count"),
                 row.getLong("spill_bytes"), row.getLong("stream_txns"), row.getLong("stream_count"),
                 row.getLong("stream_bytes"), row.getLong("total_txns"), row.getLong("total_bytes"),
-                Probe.instant(row, "stats_reset"));
+                Sql.instant(row, "stats_reset"));
     }
 }

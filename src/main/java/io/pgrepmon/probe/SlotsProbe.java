@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.Lsn;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.SlotInfo;
@@ -54,7 +55,7 @@ public final class SlotsProbe implements Probe<SlotInfo> {
 
     @Override
     public Uni<List<SlotInfo>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, sql(server), SlotsProbe::from);
+        return Sql.rows(connection, sql(server), SlotsProbe::from);
     }
 
     static SlotInfo from(Row row) {
@@ -65,7 +66,7 @@ public final class SlotsProbe implements Probe<SlotInfo> {
                 row.getBoolean("temporary"), SlotInfo.isTableSync(row.getString("slot_name")), row.getBoolean("active"), row.getInteger("active_pid"), restart, confirmed,
                 Lsn.bytesBetween(current, confirmed), Lsn.bytesBetween(current, restart),
                 row.getString("wal_status"), row.getLong("safe_wal_size"), row.getBoolean("two_phase"),
-                row.getBoolean("conflicting"), Probe.instant(row, "inactive_since"), row.getString("invalidation_reason"),
+                row.getBoolean("conflicting"), Sql.instant(row, "inactive_since"), row.getString("invalidation_reason"),
                 row.getBoolean("failover"), row.getBoolean("synced"), null, null);
     }
 }

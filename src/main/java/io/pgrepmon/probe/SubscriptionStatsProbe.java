@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.SubscriptionStatsRow;
 import io.smallrye.mutiny.Uni;
@@ -50,7 +51,7 @@ public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow>
     @Override
     public Uni<List<SubscriptionStatsRow>> read(SqlConnection connection, ServerInfo server) {
         boolean conflicts = server.versionNum() >= 180000;
-        return Probe.rows(connection, sql(server), row -> from(row, conflicts));
+        return Sql.rows(connection, sql(server), row -> from(row, conflicts));
     }
 
     static SubscriptionStatsRow from(Row row, boolean withConflicts) {
@@ -62,6 +63,6 @@ public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow>
             }
         }
         return new SubscriptionStatsRow(row.getString("subname"), row.getLong("apply_error_count"),
-                row.getLong("sync_error_count"), conflicts, Probe.instant(row, "stats_reset"));
+                row.getLong("sync_error_count"), conflicts, Sql.instant(row, "stats_reset"));
     }
 }

@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.CopyProgress;
 import io.pgrepmon.snapshot.Lsn;
 import io.pgrepmon.snapshot.ServerInfo;
@@ -73,7 +74,7 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
 
     @Override
     public Uni<List<SubscriptionTableRow>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, sql(server), SubscriptionTablesProbe::from);
+        return Sql.rows(connection, sql(server), SubscriptionTablesProbe::from);
     }
 
     static SubscriptionTableRow from(Row row) {

@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.Lsn;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.SubscriptionInfo;
@@ -73,15 +74,15 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
 
     @Override
     public Uni<List<SubscriptionInfo>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, sql(server), SubscriptionsProbe::from);
+        return Sql.rows(connection, sql(server), SubscriptionsProbe::from);
     }
 
     static SubscriptionInfo from(Row row) {
         return new SubscriptionInfo(row.getString("subname"), row.getBoolean("subenabled"), row.getString("subslotname"),
                 List.of(row.getArrayOfStrings("publications")), row.getInteger("pid"), null,
                 Lsn.parse(row.getString("received_lsn")), Lsn.parse(row.getString("latest_end_lsn")),
-                Probe.instant(row, "last_msg_send_time"), Probe.instant(row, "last_msg_receipt_time"),
-                Probe.instant(row, "latest_end_time"), row.getLong("send_age_ms"), row.getLong("receipt_age_ms"),
+                Sql.instant(row, "last_msg_send_time"), Sql.instant(row, "last_msg_receipt_time"),
+                Sql.instant(row, "latest_end_time"), row.getLong("send_age_ms"), row.getLong("receipt_age_ms"),
                 row.getString("streaming"), row.getString("two_phase"), row.getBoolean("disable_on_error"),
                 row.getInteger("sync_workers"), row.getInteger("parallel_workers"), List.of(), null, null, null);
     }

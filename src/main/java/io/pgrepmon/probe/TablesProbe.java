@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.TableInfo;
 import io.smallrye.mutiny.Uni;
@@ -58,7 +59,7 @@ public final class TablesProbe implements Probe<TableInfo> {
 
     @Override
     public Uni<List<TableInfo>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, SQL, TablesProbe::from);
+        return Sql.rows(connection, SQL, TablesProbe::from);
     }
 
     static TableInfo from(Row row) {

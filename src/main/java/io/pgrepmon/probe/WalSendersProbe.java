@@ -1,6 +1,7 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.Lsn;
 import io.pgrepmon.snapshot.ServerInfo;
 import io.pgrepmon.snapshot.WalSenderInfo;
@@ -45,7 +46,7 @@ public final class WalSendersProbe implements Probe<WalSenderInfo> {
 
     @Override
     public Uni<List<WalSenderInfo>> read(SqlConnection connection, ServerInfo server) {
-        return Probe.rows(connection, SQL, WalSendersProbe::from);
+        return Sql.rows(connection, SQL, WalSendersProbe::from);
     }
 
     static WalSenderInfo from(Row row) {
@@ -53,7 +54,7 @@ public final class WalSendersProbe implements Probe<WalSenderInfo> {
         return new WalSenderInfo(row.getInteger("pid"), row.getString("application_name"), row.getString("slot_name"),
                 row.getString("state"), Lsn.parse(row.getString("sent_lsn")), Lsn.parse(row.getString("write_lsn")),
                 flush, Lsn.parse(row.getString("replay_lsn")), row.getLong("write_lag_ms"), row.getLong("flush_lag_ms"),
-                row.getLong("replay_lag_ms"), Probe.instant(row, "reply_time"),
+                row.getLong("replay_lag_ms"), Sql.instant(row, "reply_time"),
                 Lsn.bytesBetween(Lsn.parse(row.getString("current_lsn")), flush), null, null, null);
     }
 }

@@ -2,6 +2,7 @@ package io.pgrepmon.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrepmon.config.Role;
+import io.pgrepmon.db.DatabaseClient;
 import io.pgrepmon.harness.FaultResource;
 import io.pgrepmon.harness.FaultResource.Faults;
 import io.pgrepmon.harness.InjectReplicationPair;

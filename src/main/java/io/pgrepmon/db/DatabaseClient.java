@@ -1,4 +1,4 @@
-package io.pgrepmon.probe;
+package io.pgrepmon.db;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
@@ -93,7 +93,7 @@ public final class DatabaseClient {
                 .build();
     }
 
-    static PgConnectOptions connectOptions(DatabaseSettings db, MonitorConfig config) {
+    public static PgConnectOptions connectOptions(DatabaseSettings db, MonitorConfig config) {
         return connectOptions(db, config, config.queryTimeout());
     }
 

@@ -1,6 +1,7 @@
 package io.pgrepmon.cutover;
 
 import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.probe.TablesProbe;
 import io.pgrepmon.snapshot.CutoverCheck;
 import io.pgrepmon.snapshot.DatabaseSnapshot;
 import io.pgrepmon.snapshot.DeepCheck;
@@ -88,7 +89,7 @@ public final class CutoverEvaluator {
 
     static CutoverCheck coverage(PairInfo pair, DatabaseSnapshot source) {
         String id = "publication-coverage", title = "every source table is published, with a key or replica identity";
-        if (!readable(source) || !source.probes().stream().anyMatch(p -> p.probe().equals("tables") && !p.failed())) {
+        if (!readable(source) || !source.probes().stream().anyMatch(p -> p.probe().equals(TablesProbe.NAME) && !p.failed())) {
             return unknown(id, title, "the source's tables could not be read this tick");
         }
         List<String> problems = new ArrayList<>();

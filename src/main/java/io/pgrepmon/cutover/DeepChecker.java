@@ -10,26 +10,20 @@ import io.pgrepmon.snapshot.DeepCheck;
 import io.pgrepmon.snapshot.PairInfo;
 import io.pgrepmon.snapshot.SequenceReport;
 import io.pgrepmon.snapshot.Snapshot;
-import io.pgrepmon.snapshot.SnapshotHub;
 import io.pgrepmon.snapshot.SubscriptionInfo;
 import io.pgrepmon.snapshot.SubscriptionTable;
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -43,30 +37,15 @@ import java.util.function.Function;
 @ApplicationScoped
 public class DeepChecker {
 
-    static final String JOB = "cutover-deep-checks";
-
     private final MonitorConfig config;
     private final Settings settings;
     private final Vertx vertx;
-    private final SnapshotHub hub;
-    private final Scheduler scheduler;
     private final Map<String, DeepCheck> results = new ConcurrentHashMap<>();
 
-    public DeepChecker(MonitorConfig config, Settings settings, Vertx vertx, SnapshotHub hub, Scheduler scheduler) {
+    public DeepChecker(MonitorConfig config, Settings settings, Vertx vertx) {
         this.config = config;
         this.settings = settings;
         this.vertx = vertx;
-        this.hub = hub;
-        this.scheduler = scheduler;
-    }
-
-    void start(@Observes StartupEvent event) {
-        if (!config.cutover().deepCheckInterval().isZero()) {
-            scheduler.newJob(JOB).setInterval(config.cutover().deepCheckInterval().toString())
-                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                    .setAsyncTask(execution -> runAll().replaceWithVoid())
-                    .schedule();
-        }
     }
 
     /** The latest result per pair. */
@@ -74,13 +53,8 @@ public class DeepChecker {
         return Map.copyOf(results);
     }
 
-    /** Runs the deep checks of every linked pair of the latest snapshot, all pairs at once. */
-    public Uni<List<DeepCheck>> runAll() {
-        Optional<Snapshot> latest = hub.latest().map(SnapshotHub.Published::snapshot);
-        if (latest.isEmpty()) {
-            return Uni.createFrom().item(List.of());
-        }
-        Snapshot snapshot = latest.get();
+    /** Runs the deep checks of every linked pair of a snapshot, all pairs at once. */
+    public Uni<List<DeepCheck>> runAll(Snapshot snapshot) {
         List<Uni<DeepCheck>> runs = snapshot.pairs().stream()
                 .filter(p -> p.sourceDatabase() != null)
                 .map(p -> run(snapshot, p).invoke(result -> results.put(p.name(), result)))

@@ -1,7 +1,6 @@
 package io.pgrepmon.health;
 
 import io.pgrepmon.config.MonitorConfig;
-import io.pgrepmon.probe.Poller;
 import io.pgrepmon.snapshot.SnapshotHub;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -18,12 +17,10 @@ import java.time.Instant;
 @Liveness
 public class PollerLivenessCheck implements HealthCheck {
 
-    private final Poller poller;
     private final SnapshotHub hub;
     private final MonitorConfig config;
 
-    public PollerLivenessCheck(Poller poller, SnapshotHub hub, MonitorConfig config) {
-        this.poller = poller;
+    public PollerLivenessCheck(SnapshotHub hub, MonitorConfig config) {
         this.hub = hub;
         this.config = config;
     }
@@ -34,7 +31,7 @@ public class PollerLivenessCheck implements HealthCheck {
         Instant lastTickEnd = hub.latest()
                 .map(p -> p.snapshot().takenAt().plusMillis(p.snapshot().tookMillis()))
                 .orElse(null);
-        Instant reference = lastTickEnd != null ? lastTickEnd : poller.startedAt() != null ? poller.startedAt() : Instant.now();
+        Instant reference = lastTickEnd != null ? lastTickEnd : hub.openedAt();
         return HealthCheckResponse.named("poller")
                 .status(Duration.between(reference, Instant.now()).compareTo(allowed) <= 0)
                 .withData("lastTickEnd", lastTickEnd == null ? "none yet" : lastTickEnd.toString())

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
@@ -33,12 +34,12 @@ public final class ActivityProbe implements Probe<SourceActivity> {
     }
 
     @Override
-    public boolean appliesTo(Role role, ServerInfo server) {
-        return role == Role.SOURCE;
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return db.role() == Role.SOURCE;
     }
 
     @Override
-    public Uni<List<SourceActivity>> read(SqlConnection connection, ServerInfo server) {
+    public Uni<List<SourceActivity>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         return Sql.rows(connection, SQL, ActivityProbe::from);
     }
 

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.Heartbeat;
@@ -20,40 +21,29 @@ public final class HeartbeatProbe implements Probe<Heartbeat> {
 
     public static final String TABLE = "pgrepmon_heartbeat";
 
-    private final String schema;
-    private final Role role;
-
-    /**
-     * @param schema the table's schema, or null when this database has no heartbeat
-     * @param role   the side this probe serves: a source writes the beat, a target reads it
-     */
-    public HeartbeatProbe(String schema, Role role) {
-        this.schema = schema;
-        this.role = role;
-    }
-
     @Override
     public String name() {
         return "heartbeat";
     }
 
     @Override
-    public boolean appliesTo(Role databaseRole, ServerInfo server) {
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
         // A standby cannot be written to.
-        return schema != null && databaseRole == role && !(role == Role.SOURCE && server.inRecovery());
+        return db.heartbeatSchema() != null && !(db.role() == Role.SOURCE && server.inRecovery());
     }
 
-    String sql() {
-        String table = Sql.quoteIdent(schema) + "." + TABLE;
-        return role == Role.SOURCE
+    /** A source writes the beat, a target reads it. */
+    static String sql(DatabaseSettings db) {
+        String table = Sql.quoteIdent(db.heartbeatSchema()) + "." + TABLE;
+        return db.role() == Role.SOURCE
                 ? "INSERT INTO " + table + " (id, beat) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat = excluded.beat"
                 + " RETURNING beat, now() AS observed"
                 : "SELECT beat, now() AS observed FROM " + table + " WHERE id = 1";
     }
 
     @Override
-    public Uni<List<Heartbeat>> read(SqlConnection connection, ServerInfo server) {
-        return Sql.rows(connection, sql(), HeartbeatProbe::from);
+    public Uni<List<Heartbeat>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
+        return Sql.rows(connection, sql(db), HeartbeatProbe::from);
     }
 
     static Heartbeat from(Row row) {

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
@@ -28,12 +29,12 @@ public final class SlotStatsProbe implements Probe<SlotStats> {
     }
 
     @Override
-    public boolean appliesTo(Role role, ServerInfo server) {
-        return role == Role.SOURCE && server.versionNum() >= 140000;
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return db.role() == Role.SOURCE && server.versionNum() >= 140000;
     }
 
     @Override
-    public Uni<List<SlotStats>> read(SqlConnection connection, ServerInfo server) {
+    public Uni<List<SlotStats>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         return Sql.rows(connection, SQL, SlotStatsProbe::from);
     }
 

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.Lsn;
@@ -39,8 +40,8 @@ public final class SlotsProbe implements Probe<SlotInfo> {
     }
 
     @Override
-    public boolean appliesTo(Role role, ServerInfo server) {
-        return role == Role.SOURCE;
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return db.role() == Role.SOURCE;
     }
 
     static String sql(ServerInfo server) {
@@ -54,7 +55,7 @@ public final class SlotsProbe implements Probe<SlotInfo> {
     }
 
     @Override
-    public Uni<List<SlotInfo>> read(SqlConnection connection, ServerInfo server) {
+    public Uni<List<SlotInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         return Sql.rows(connection, sql(server), SlotsProbe::from);
     }
 

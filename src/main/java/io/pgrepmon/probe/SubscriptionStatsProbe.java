@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
@@ -36,8 +37,8 @@ public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow>
     }
 
     @Override
-    public boolean appliesTo(Role role, ServerInfo server) {
-        return role == Role.TARGET && server.versionNum() >= 150000;
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return db.role() == Role.TARGET && server.versionNum() >= 150000;
     }
 
     static String sql(ServerInfo server) {
@@ -49,7 +50,7 @@ public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow>
     }
 
     @Override
-    public Uni<List<SubscriptionStatsRow>> read(SqlConnection connection, ServerInfo server) {
+    public Uni<List<SubscriptionStatsRow>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         boolean conflicts = server.versionNum() >= 180000;
         return Sql.rows(connection, sql(server), row -> from(row, conflicts));
     }

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.CopyProgress;
@@ -61,8 +62,8 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
     }
 
     @Override
-    public boolean appliesTo(Role role, ServerInfo server) {
-        return role == Role.TARGET;
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return db.role() == Role.TARGET;
     }
 
     static String sql(ServerInfo server) {
@@ -73,7 +74,7 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
     }
 
     @Override
-    public Uni<List<SubscriptionTableRow>> read(SqlConnection connection, ServerInfo server) {
+    public Uni<List<SubscriptionTableRow>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         return Sql.rows(connection, sql(server), SubscriptionTablesProbe::from);
     }
 

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.Lsn;
@@ -43,8 +44,8 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
     }
 
     @Override
-    public boolean appliesTo(Role role, ServerInfo server) {
-        return role == Role.TARGET;
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return db.role() == Role.TARGET;
     }
 
     /**
@@ -73,7 +74,7 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
     }
 
     @Override
-    public Uni<List<SubscriptionInfo>> read(SqlConnection connection, ServerInfo server) {
+    public Uni<List<SubscriptionInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         return Sql.rows(connection, sql(server), SubscriptionsProbe::from);
     }
 

@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.snapshot.ServerInfo;
@@ -17,6 +18,9 @@ import java.util.List;
  * Unlogged tables are listed too: they cannot be published, so they are always missed.
  */
 public final class TablesProbe implements Probe<TableInfo> {
+
+    /** Its report's name: the cutover checks need to know that the source's tables were read. */
+    public static final String NAME = "tables";
 
     // pg_publication_tables is expanded once (MATERIALIZED), not once per table. pg_partition_ancestors returns
     // nothing for a table that is not a partition, hence the direct match as well.
@@ -49,16 +53,16 @@ public final class TablesProbe implements Probe<TableInfo> {
 
     @Override
     public String name() {
-        return "tables";
+        return NAME;
     }
 
     @Override
-    public boolean appliesTo(Role role, ServerInfo server) {
-        return role == Role.SOURCE;
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return db.role() == Role.SOURCE;
     }
 
     @Override
-    public Uni<List<TableInfo>> read(SqlConnection connection, ServerInfo server) {
+    public Uni<List<TableInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
         return Sql.rows(connection, SQL, TablesProbe::from);
     }
 

@@ -3,6 +3,17 @@ package io.pgrepmon.snapshot;
 import io.pgrepmon.config.MonitorConfig.Thresholds;
 import io.pgrepmon.config.PairSettings;
 import io.pgrepmon.config.Role;
+import io.pgrepmon.probe.ActivityProbe;
+import io.pgrepmon.probe.DatabaseReading;
+import io.pgrepmon.probe.HeartbeatProbe;
+import io.pgrepmon.probe.PublicationsProbe;
+import io.pgrepmon.probe.SlotStatsProbe;
+import io.pgrepmon.probe.SlotsProbe;
+import io.pgrepmon.probe.SubscriptionStatsProbe;
+import io.pgrepmon.probe.SubscriptionTablesProbe;
+import io.pgrepmon.probe.SubscriptionsProbe;
+import io.pgrepmon.probe.TablesProbe;
+import io.pgrepmon.probe.WalSendersProbe;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -122,38 +133,38 @@ public final class SnapshotAssembler {
 
     private DatabaseSnapshot source(DatabaseReading reading, Instant now, long tick) {
         String name = reading.database().name();
-        Map<String, SlotStats> stats = reading.slotStats().stream()
+        Map<String, SlotStats> stats = reading.rows(SlotStatsProbe.class).stream()
                 .collect(Collectors.toMap(SlotStats::slotName, Function.identity(), (a, b) -> a));
-        List<SlotInfo> slots = reading.slots().stream()
+        List<SlotInfo> slots = reading.rows(SlotsProbe.class).stream()
                 .map(s -> slot(name, s.withStats(stats.get(s.name())), now, tick)).toList();
-        List<WalSenderInfo> senders = reading.walSenders().stream().map(w -> walSender(name, w, now, tick)).toList();
-        Map<String, PublicationInfo> publications = reading.publications().stream()
+        List<WalSenderInfo> senders = reading.rows(WalSendersProbe.class).stream().map(w -> walSender(name, w, now, tick)).toList();
+        Map<String, PublicationInfo> publications = reading.rows(PublicationsProbe.class).stream()
                 .collect(Collectors.toMap(PublicationInfo::name, Function.identity(), (a, b) -> a));
-        List<TableInfo> tables = reading.tables().stream()
+        List<TableInfo> tables = reading.rows(TablesProbe.class).stream()
                 .map(t -> t.withHealth(HealthRules.table(t, publications))).toList();
 
         Health.Builder health = commonHealth(reading);
         rollUp(health, "slot", slots.stream().map(s -> Map.entry(s.name(), s.health())).toList());
         rollUp(health, "walsender", senders.stream().map(w -> Map.entry(w.slotName(), w.health())).toList());
         tableFindings(health, tables);
-        SourceActivity activity = reading.activity().isEmpty() ? null : reading.activity().get(0);
+        SourceActivity activity = reading.rows(ActivityProbe.class).isEmpty() ? null : reading.rows(ActivityProbe.class).get(0);
         if (activity != null) {
             activity = activity.since(rowChanges.since(ChangeClock.key(name, "rows"), activity.rowChanges(), now, tick));
         }
-        return snapshot(reading, health, slots, senders, reading.publications(), tables, List.of(), activity);
+        return snapshot(reading, health, slots, senders, reading.rows(PublicationsProbe.class), tables, List.of(), activity);
     }
 
     private DatabaseSnapshot target(DatabaseReading reading, Map<String, DatabaseSnapshot> sources, List<Pairing.Draft> drafts,
                                     Instant now, long tick) {
         String name = reading.database().name();
         Map<String, List<SubscriptionTable>> tablesBySub = new HashMap<>();
-        reading.subscriptionTables().forEach(row ->
+        reading.rows(SubscriptionTablesProbe.class).forEach(row ->
                 tablesBySub.computeIfAbsent(row.subscription(), k -> new ArrayList<>()).add(row.table()));
-        Map<String, SubscriptionStatsRow> statsBySub = reading.subscriptionStats().stream()
+        Map<String, SubscriptionStatsRow> statsBySub = reading.rows(SubscriptionStatsProbe.class).stream()
                 .collect(Collectors.toMap(SubscriptionStatsRow::subscription, Function.identity(), (a, b) -> a));
 
         List<SubscriptionInfo> subscriptions = new ArrayList<>();
-        for (SubscriptionInfo sub : reading.subscriptions()) {
+        for (SubscriptionInfo sub : reading.rows(SubscriptionsProbe.class)) {
             Health.Builder linkHealth = new Health.Builder();
             Pairing.Link link = pairing.link(name, reading.database().source(), sub, sources, linkHealth);
             DatabaseSnapshot source = link == null ? null : sources.get(link.sourceDatabase());
@@ -200,7 +211,7 @@ public final class SnapshotAssembler {
                 true, health.build(), reading.server(), reading.polledAt(), reading.millis(), null, reading.polledAt(),
                 failure == null ? null : failure.error(), failure == null ? null : failure.at(), reading.probes(),
                 privileges(reading), slots, senders, publications, tables, subscriptions, activity,
-                reading.heartbeat().isEmpty() ? null : reading.heartbeat().get(0));
+                reading.rows(HeartbeatProbe.class).isEmpty() ? null : reading.rows(HeartbeatProbe.class).get(0));
     }
 
     /** Probe failures and missing privileges, common to sources and targets. */

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The single owner of the latest snapshot. Each snapshot is serialized to JSON once, here, and that same text
  * serves the REST API, every WebSocket client and the replay to clients that connect later.
  */
-@ApplicationScoped
+@Singleton
 public class SnapshotHub {
 
     /** A snapshot with its JSON, built once. */
@@ -21,6 +22,7 @@ public class SnapshotHub {
     }
 
     private final ObjectMapper mapper;
+    private final Instant openedAt = Instant.now();
     private final AtomicReference<Published> latest = new AtomicReference<>();
     private final BroadcastProcessor<Published> updates = BroadcastProcessor.create();
 
@@ -39,6 +41,14 @@ public class SnapshotHub {
         Published published = new Published(snapshot, json);
         latest.set(published);
         updates.onNext(published);
+    }
+
+    /**
+     * When the hub was made, at start-up (the poll job needs it then): the monitor's start, the reference for
+     * what has been observed since and for liveness until the first snapshot.
+     */
+    public Instant openedAt() {
+        return openedAt;
     }
 
     /** The latest snapshot, empty until the first tick has finished. */

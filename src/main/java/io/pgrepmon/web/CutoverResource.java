@@ -1,6 +1,6 @@
 package io.pgrepmon.web;
 
-import io.pgrepmon.cutover.DeepChecker;
+import io.pgrepmon.pipeline.DeepCheckJob;
 import io.pgrepmon.snapshot.DeepCheck;
 import io.pgrepmon.snapshot.PairCutover;
 import io.pgrepmon.snapshot.SnapshotHub;
@@ -25,11 +25,11 @@ import java.util.List;
 public class CutoverResource {
 
     private final SnapshotHub hub;
-    private final DeepChecker deepChecker;
+    private final DeepCheckJob deepChecks;
 
-    public CutoverResource(SnapshotHub hub, DeepChecker deepChecker) {
+    public CutoverResource(SnapshotHub hub, DeepCheckJob deepChecks) {
         this.hub = hub;
-        this.deepChecker = deepChecker;
+        this.deepChecks = deepChecks;
     }
 
     @GET
@@ -56,6 +56,6 @@ public class CutoverResource {
     @POST
     @Path("/deep-check")
     public Uni<List<DeepCheck>> deepCheck() {
-        return deepChecker.runAll();
+        return deepChecks.runNow();
     }
 }

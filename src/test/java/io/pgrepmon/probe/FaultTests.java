@@ -1,8 +1,10 @@
 package io.pgrepmon.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.DatabaseClient;
+import io.pgrepmon.db.DatabaseClients;
 import io.pgrepmon.harness.FaultResource;
 import io.pgrepmon.harness.FaultResource.Faults;
 import io.pgrepmon.harness.InjectReplicationPair;
@@ -59,7 +61,10 @@ class FaultTests {
     Faults faults;
 
     @Inject
-    Poller poller;
+    DatabaseClients clients;
+
+    @Inject
+    MonitorConfig config;
 
     @Inject
     SnapshotHub hub;
@@ -247,9 +252,10 @@ class FaultTests {
 
     @Test
     void flappingDatabaseForHundredsOfPollsLeaksNothing() throws Exception {
-        DatabaseClient flaky = poller.clients().stream().filter(c -> c.settings().name().equals("flaky")).findFirst().orElseThrow();
+        DatabaseReader reader = new DatabaseReader(config.queryTimeout());
+        DatabaseClient flaky = clients.all().stream().filter(c -> c.settings().name().equals("flaky")).findFirst().orElseThrow();
         for (int i = 0; i < 20; i++) {
-            poller.poll(flaky).await().atMost(Duration.ofSeconds(5));
+            reader.read(flaky).await().atMost(Duration.ofSeconds(5));
         }
         long fdsBefore = openFiles();
         long heapBefore = usedHeapAfterGc();
@@ -262,7 +268,7 @@ class FaultTests {
             if (i % 7 == 3) {
                 faults.proxy().cutAll();
             }
-            if (!poller.poll(flaky).await().atMost(Duration.ofSeconds(5)).reachable()) {
+            if (!reader.read(flaky).await().atMost(Duration.ofSeconds(5)).reachable()) {
                 down++;
             }
             if (i % 2 == 0) {
@@ -272,7 +278,7 @@ class FaultTests {
             }
         }
         faults.proxy().forwarding(true);
-        poller.poll(flaky).await().atMost(Duration.ofSeconds(5));
+        reader.read(flaky).await().atMost(Duration.ofSeconds(5));
         long fdsAfter = openFiles();
         long heapAfter = usedHeapAfterGc();
         assertThat(down).as("the proxy really flapped").isBetween(100, 350);

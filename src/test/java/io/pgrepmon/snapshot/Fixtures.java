@@ -3,9 +3,18 @@ package io.pgrepmon.snapshot;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.config.SslMode;
+import io.pgrepmon.probe.DatabaseReading;
+import io.pgrepmon.probe.PublicationsProbe;
+import io.pgrepmon.probe.SlotsProbe;
+import io.pgrepmon.probe.SubscriptionStatsProbe;
+import io.pgrepmon.probe.SubscriptionTablesProbe;
+import io.pgrepmon.probe.SubscriptionsProbe;
+import io.pgrepmon.probe.TablesProbe;
+import io.pgrepmon.probe.WalSendersProbe;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** Readings as the probes would produce them, with defaults for what a test does not care about. */
 final class Fixtures {
@@ -59,8 +68,8 @@ final class Fixtures {
 
     static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotInfo> slots, List<WalSenderInfo> senders,
                                   List<PublicationInfo> publications, List<TableInfo> tables) {
-        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), slots, List.of(), senders, publications, tables,
-                List.of(), List.of(), List.of(), List.of(), List.of());
+        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SlotsProbe.class, slots,
+                WalSendersProbe.class, senders, PublicationsProbe.class, publications, TablesProbe.class, tables));
     }
 
     static DatabaseReading source(DatabaseSettings db, Instant at, SlotInfo... slots) {
@@ -69,8 +78,8 @@ final class Fixtures {
 
     static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionInfo> subscriptions,
                                   List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
-        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), subscriptions, tables, stats, List.of(), List.of());
+        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SubscriptionsProbe.class, subscriptions,
+                SubscriptionTablesProbe.class, tables, SubscriptionStatsProbe.class, stats));
     }
 
     static PublicationInfo publication(String name, String... tables) {

@@ -3,6 +3,7 @@ package io.pgrepmon.snapshot;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.PairSettings;
 import io.pgrepmon.config.Role;
+import io.pgrepmon.probe.DatabaseReading;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

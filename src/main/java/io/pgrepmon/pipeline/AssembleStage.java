@@ -1,0 +1,30 @@
+package io.pgrepmon.pipeline;
+
+import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
+import io.pgrepmon.config.Settings;
+import io.pgrepmon.probe.DatabaseReading;
+import io.pgrepmon.snapshot.Snapshot;
+import io.pgrepmon.snapshot.SnapshotAssembler;
+import io.pgrepmon.snapshot.SnapshotHub;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Stage 2: one tick's readings become one snapshot, with health and pairs. */
+@Singleton
+public class AssembleStage {
+
+    private final SnapshotAssembler assembler;
+
+    public AssembleStage(Settings settings, MonitorConfig config, SnapshotHub hub) {
+        MonitorSettings validated = settings.get();
+        this.assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval(), validated.pairs(),
+                validated.heartbeats(), hub.openedAt());
+    }
+
+    public Snapshot assemble(List<DatabaseReading> readings, Instant takenAt, long tookMillis) {
+        return assembler.assemble(readings, takenAt, tookMillis);
+    }
+}

@@ -1,0 +1,30 @@
+package io.pgrepmon.pipeline;
+
+import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.cutover.CutoverEvaluator;
+import io.pgrepmon.cutover.DeepChecker;
+import io.pgrepmon.snapshot.Snapshot;
+import io.pgrepmon.snapshot.SnapshotHub;
+import jakarta.inject.Singleton;
+
+import java.time.Instant;
+
+/** Stage 4: each pair's cutover verdict, from this snapshot and the latest deep checks. */
+@Singleton
+public class CutoverStage {
+
+    private final DeepChecker deepChecker;
+    private final MonitorConfig.Cutover config;
+    private final Instant monitorStart;
+
+    public CutoverStage(DeepChecker deepChecker, MonitorConfig config, SnapshotHub hub) {
+        this.deepChecker = deepChecker;
+        this.config = config.cutover();
+        this.monitorStart = hub.openedAt();
+    }
+
+    public Snapshot apply(Snapshot snapshot) {
+        return snapshot.withCutover(CutoverEvaluator.evaluate(snapshot, deepChecker.results(), config, monitorStart,
+                Instant.now()));
+    }
+}

@@ -1,0 +1,101 @@
+package io.pgrepmon.pipeline;
+
+import io.pgrepmon.alert.Alerting;
+import io.pgrepmon.config.DatabaseSettings;
+import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.Settings;
+import io.pgrepmon.db.DatabaseClients;
+import io.pgrepmon.snapshot.SnapshotHub;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The tick, once per interval: read every database, assemble one snapshot, judge it (trends, cutover, alerts),
+ * publish it. A tick is skipped, not queued, if the previous one has not finished, so ticks never overlap; the
+ * per-database deadlines keep that from happening in practice.
+ */
+@ApplicationScoped
+public class PollJob {
+
+    static final String JOB = "poll-databases";
+
+    private final Settings settings;
+    private final MonitorConfig config;
+    private final Scheduler scheduler;
+    private final DatabaseClients clients;
+    private final ReadStage read;
+    private final AssembleStage assemble;
+    private final TrendStage trends;
+    private final CutoverStage cutover;
+    private final Alerting alerts;
+    private final SnapshotHub hub;
+    /** Set at shutdown: a tick still in flight then fails as the beans it calls go away, which is expected. */
+    private volatile boolean stopping;
+
+    public PollJob(Settings settings, MonitorConfig config, Scheduler scheduler, DatabaseClients clients,
+                   ReadStage read, AssembleStage assemble, TrendStage trends, CutoverStage cutover, Alerting alerts,
+                   SnapshotHub hub) {
+        this.settings = settings;
+        this.config = config;
+        this.scheduler = scheduler;
+        this.clients = clients;
+        this.read = read;
+        this.assemble = assemble;
+        this.trends = trends;
+        this.cutover = cutover;
+        this.alerts = alerts;
+        this.hub = hub;
+    }
+
+    /**
+     * {@link Settings} validated the whole configuration when it was created (injected here), so an invalid one
+     * has already stopped start-up before anything connects.
+     */
+    void start(@Observes @Priority(10) StartupEvent event) {
+        List<DatabaseSettings> databases = settings.get().databases();
+        scheduler.newJob(JOB)
+                .setInterval(config.refreshInterval().toString()) // ISO-8601, e.g. PT5S
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> tick())
+                .schedule();
+        Log.infof("Watching %d database(s) every %d ms: %s", databases.size(), config.refreshInterval().toMillis(),
+                databases.stream().map(db -> db.name() + " (" + db.role().json() + ", " + db.host() + ":" + db.port() + ")").toList());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+        scheduler.unscheduleJob(JOB);
+        hub.complete();
+        clients.close();
+    }
+
+    Uni<Void> tick() {
+        Instant start = Instant.now();
+        long t0 = System.nanoTime();
+        return read.read()
+                .map(readings -> assemble.assemble(readings, start, (System.nanoTime() - t0) / 1_000_000))
+                .map(trends::apply)
+                .map(cutover::apply)
+                .map(alerts::apply)
+                .invoke(hub::publish)
+                .onFailure().invoke(e -> {
+                    if (stopping) {
+                        Log.debugf("tick in flight at shutdown abandoned: %s", e.getMessage());
+                    } else {
+                        Log.error("tick failed; the previous snapshot stays published", e);
+                    }
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

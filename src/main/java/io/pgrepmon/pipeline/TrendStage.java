@@ -1,0 +1,21 @@
+package io.pgrepmon.pipeline;
+
+import io.pgrepmon.history.History;
+import io.pgrepmon.snapshot.Snapshot;
+import jakarta.inject.Singleton;
+
+/** Stage 3: the snapshot joins the history, and the history's trends join the snapshot. */
+@Singleton
+public class TrendStage {
+
+    private final History history;
+
+    public TrendStage(History history) {
+        this.history = history;
+    }
+
+    public Snapshot apply(Snapshot snapshot) {
+        history.record(snapshot);
+        return snapshot.withTrends(history.trends(snapshot));
+    }
+}

@@ -1,0 +1,25 @@
+package io.pgrepmon.probe;
+
+import java.util.List;
+
+/**
+ * Every probe the monitor runs, in the order their reports are listed. Adding a probe is its file and one line
+ * here; the reader runs each that applies, and consumers find its rows by its class.
+ */
+public final class Probes {
+
+    public static final List<Probe<?>> ALL = List.of(
+            new SlotsProbe(),
+            new SlotStatsProbe(),
+            new WalSendersProbe(),
+            new PublicationsProbe(),
+            new TablesProbe(),
+            new ActivityProbe(),
+            new SubscriptionsProbe(),
+            new SubscriptionTablesProbe(),
+            new SubscriptionStatsProbe(),
+            new HeartbeatProbe());
+
+    private Probes() {
+    }
+}

@@ -1,7 +1,7 @@
 package io.pgrepmon.alert;
 
-import io.pgrepmon.snapshot.Alert;
-import io.pgrepmon.snapshot.Status;
+import io.pgrepmon.model.Alert;
+import io.pgrepmon.model.Status;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -2,11 +2,11 @@ package io.pgrepmon.alert;
 
 import io.pgrepmon.alert.AlertRules.Observation;
 import io.pgrepmon.config.MonitorConfig;
-import io.pgrepmon.snapshot.AlertsView;
-import io.pgrepmon.snapshot.DatabaseSnapshot;
-import io.pgrepmon.snapshot.PairInfo;
-import io.pgrepmon.snapshot.Snapshot;
-import io.pgrepmon.snapshot.Status;
+import io.pgrepmon.model.AlertsView;
+import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.Status;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;

@@ -1,22 +1,22 @@
 package io.pgrepmon.cutover;
 
 import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.model.CutoverCheck;
+import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.model.PairCutover.Verdict;
+import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.SourceActivity;
+import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionStats;
+import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.Units;
 import io.pgrepmon.probe.TablesProbe;
-import io.pgrepmon.snapshot.CutoverCheck;
-import io.pgrepmon.snapshot.DatabaseSnapshot;
-import io.pgrepmon.snapshot.DeepCheck;
-import io.pgrepmon.snapshot.PairCutover;
-import io.pgrepmon.snapshot.PairCutover.Verdict;
-import io.pgrepmon.snapshot.PairInfo;
-import io.pgrepmon.snapshot.SequenceReport;
-import io.pgrepmon.snapshot.SlotInfo;
-import io.pgrepmon.snapshot.Snapshot;
-import io.pgrepmon.snapshot.SourceActivity;
-import io.pgrepmon.snapshot.SubscriptionInfo;
-import io.pgrepmon.snapshot.SubscriptionStats;
-import io.pgrepmon.snapshot.SubscriptionTable;
-import io.pgrepmon.snapshot.TableInfo;
-import io.pgrepmon.snapshot.Units;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import static io.pgrepmon.snapshot.CutoverCheck.fail;
-import static io.pgrepmon.snapshot.CutoverCheck.pass;
-import static io.pgrepmon.snapshot.CutoverCheck.unknown;
+import static io.pgrepmon.model.CutoverCheck.fail;
+import static io.pgrepmon.model.CutoverCheck.pass;
+import static io.pgrepmon.model.CutoverCheck.unknown;
 
 /**
  * The cutover checklist of each pair, as a pure function of a snapshot, the latest deep checks and the time.

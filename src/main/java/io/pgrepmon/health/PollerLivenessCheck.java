@@ -1,7 +1,7 @@
 package io.pgrepmon.health;
 
 import io.pgrepmon.config.MonitorConfig;
-import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.publish.SnapshotHub;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;

@@ -1,14 +1,14 @@
 package io.pgrepmon.history;
 
 import io.pgrepmon.config.MonitorConfig;
-import io.pgrepmon.snapshot.DatabaseSnapshot;
-import io.pgrepmon.snapshot.PairInfo;
-import io.pgrepmon.snapshot.SlotInfo;
-import io.pgrepmon.snapshot.Snapshot;
-import io.pgrepmon.snapshot.SubscriptionInfo;
-import io.pgrepmon.snapshot.SubscriptionTable;
-import io.pgrepmon.snapshot.Trend;
-import io.pgrepmon.snapshot.Units;
+import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.Trend;
+import io.pgrepmon.model.Units;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;

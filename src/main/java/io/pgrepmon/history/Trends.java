@@ -1,6 +1,6 @@
 package io.pgrepmon.history;
 
-import io.pgrepmon.snapshot.Units;
+import io.pgrepmon.model.Units;
 
 import java.time.Duration;
 import java.util.List;

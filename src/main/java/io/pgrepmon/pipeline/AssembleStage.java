@@ -1,12 +1,12 @@
 package io.pgrepmon.pipeline;
 
+import io.pgrepmon.assemble.SnapshotAssembler;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Settings;
+import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.probe.DatabaseReading;
-import io.pgrepmon.snapshot.Snapshot;
-import io.pgrepmon.snapshot.SnapshotAssembler;
-import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.publish.SnapshotHub;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;

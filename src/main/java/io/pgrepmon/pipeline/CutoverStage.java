@@ -3,8 +3,8 @@ package io.pgrepmon.pipeline;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.cutover.CutoverEvaluator;
 import io.pgrepmon.cutover.DeepChecker;
-import io.pgrepmon.snapshot.Snapshot;
-import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.publish.SnapshotHub;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;

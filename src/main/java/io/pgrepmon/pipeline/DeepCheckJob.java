@@ -2,8 +2,8 @@ package io.pgrepmon.pipeline;
 
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.cutover.DeepChecker;
-import io.pgrepmon.snapshot.DeepCheck;
-import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;

@@ -5,7 +5,7 @@ import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.db.DatabaseClients;
-import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -1,7 +1,7 @@
 package io.pgrepmon.pipeline;
 
 import io.pgrepmon.history.History;
-import io.pgrepmon.snapshot.Snapshot;
+import io.pgrepmon.model.Snapshot;
 import jakarta.inject.Singleton;
 
 /** Stage 3: the snapshot joins the history, and the history's trends join the snapshot. */

@@ -2,8 +2,8 @@ package io.pgrepmon.probe;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.db.DatabaseClient;
-import io.pgrepmon.snapshot.ProbeReport;
-import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.model.ProbeReport;
+import io.pgrepmon.model.ServerInfo;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;

@@ -1,8 +1,8 @@
 package io.pgrepmon.probe;
 
 import io.pgrepmon.config.DatabaseSettings;
-import io.pgrepmon.snapshot.ProbeReport;
-import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.model.ProbeReport;
+import io.pgrepmon.model.ServerInfo;
 
 import java.time.Instant;
 import java.util.List;

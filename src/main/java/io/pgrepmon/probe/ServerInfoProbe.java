@@ -1,7 +1,7 @@
 package io.pgrepmon.probe;
 
-import io.pgrepmon.snapshot.Lsn;
-import io.pgrepmon.snapshot.ServerInfo;
+import io.pgrepmon.model.Lsn;
+import io.pgrepmon.model.ServerInfo;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;

@@ -1,9 +1,9 @@
 package io.pgrepmon.web;
 
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.pipeline.DeepCheckJob;
-import io.pgrepmon.snapshot.DeepCheck;
-import io.pgrepmon.snapshot.PairCutover;
-import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.publish.SnapshotHub;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;

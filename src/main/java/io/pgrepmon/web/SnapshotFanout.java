@@ -1,7 +1,7 @@
 package io.pgrepmon.web;
 
-import io.pgrepmon.snapshot.SnapshotHub;
-import io.pgrepmon.snapshot.SnapshotHub.Published;
+import io.pgrepmon.publish.SnapshotHub;
+import io.pgrepmon.publish.SnapshotHub.Published;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

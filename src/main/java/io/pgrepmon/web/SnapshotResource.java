@@ -1,6 +1,6 @@
 package io.pgrepmon.web;
 
-import io.pgrepmon.snapshot.SnapshotHub;
+import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;

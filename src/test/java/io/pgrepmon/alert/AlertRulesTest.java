@@ -2,7 +2,7 @@ package io.pgrepmon.alert;
 
 import io.pgrepmon.alert.AlertRules.Observation;
 import io.pgrepmon.alert.AlertRules.Transition;
-import io.pgrepmon.snapshot.Status;
+import io.pgrepmon.model.Status;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.pgrepmon.cutover;
 
-import io.pgrepmon.snapshot.CutoverCheck;
-import io.pgrepmon.snapshot.DeepCheck;
-import io.pgrepmon.snapshot.PairCutover;
-import io.pgrepmon.snapshot.SequenceReport;
-import io.pgrepmon.snapshot.SubscriptionInfo;
+import io.pgrepmon.model.CutoverCheck;
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.SubscriptionInfo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -2,10 +2,10 @@ package io.pgrepmon.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.pgrepmon.snapshot.Snapshot;
-import io.pgrepmon.snapshot.SnapshotHub;
-import io.pgrepmon.snapshot.Status;
-import io.pgrepmon.snapshot.Summary;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.Status;
+import io.pgrepmon.model.Summary;
+import io.pgrepmon.publish.SnapshotHub;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,55 @@
+package io.pgrepmon.assemble;
+
+import io.pgrepmon.model.SubscriptionStats;
+import io.pgrepmon.probe.SubscriptionStatsRow;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns the cumulative counters of {@code pg_stat_subscription_stats} into changes since the monitor started.
+ * The first reading is the baseline, unless the server reset the counters after the monitor started (then
+ * everything since the reset is new). A new {@code stats_reset}, or a counter going down, resets the baseline to 0.
+ */
+final class ErrorCounters {
+
+    private record Baseline(Instant statsReset, long apply, long sync, long conflicts, long lastNewTotal,
+                            Instant lastIncreaseAt) {
+    }
+
+    private final Instant monitorStart;
+    private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
+
+    ErrorCounters(Instant monitorStart) {
+        this.monitorStart = monitorStart;
+    }
+
+    SubscriptionStats observe(String key, SubscriptionStatsRow row, Instant now) {
+        long conflicts = row.conflicts() == null ? 0 : row.conflicts().values().stream()
+                .mapToLong(v -> v == null ? 0 : v).sum();
+        Baseline base = baselines.get(key);
+        boolean resetSinceStart = row.statsReset() != null && row.statsReset().isAfter(monitorStart);
+        if (base == null) {
+            base = resetSinceStart ? new Baseline(row.statsReset(), 0, 0, 0, 0, null)
+                    : new Baseline(row.statsReset(), row.applyErrors(), row.syncErrors(), conflicts, 0, null);
+        } else if (!Objects.equals(base.statsReset(), row.statsReset())) {
+            base = new Baseline(row.statsReset(), 0, 0, 0, base.lastNewTotal(), base.lastIncreaseAt());
+        }
+        long apply = row.applyErrors() >= base.apply() ? row.applyErrors() - base.apply() : row.applyErrors();
+        long sync = row.syncErrors() >= base.sync() ? row.syncErrors() - base.sync() : row.syncErrors();
+        long confl = conflicts >= base.conflicts() ? conflicts - base.conflicts() : conflicts;
+        long total = apply + sync + confl;
+        Instant lastIncrease = total > base.lastNewTotal() ? now : base.lastIncreaseAt();
+        baselines.put(key, new Baseline(base.statsReset(),
+                row.applyErrors() >= base.apply() ? base.apply() : 0,
+                row.syncErrors() >= base.sync() ? base.sync() : 0,
+                conflicts >= base.conflicts() ? base.conflicts() : 0, total, lastIncrease));
+        return new SubscriptionStats(row.applyErrors(), row.syncErrors(), row.conflicts(), row.statsReset(), apply, sync,
+                row.conflicts() == null ? null : confl, lastIncrease);
+    }
+
+    void forget(java.util.function.Predicate<String> gone) {
+        baselines.keySet().removeIf(gone);
+    }
+}

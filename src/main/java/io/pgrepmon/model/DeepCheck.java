@@ -1,0 +1,34 @@
+package io.pgrepmon.model;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the deep checks found for one pair: reads that cost more than a catalog lookup, run on request or on
+ * their own slow schedule. A part that could not be read says why in its {@code *Problem} field.
+ *
+ * @param tables       row counts compared, per table
+ * @param schemaDiffs  differences in columns between source and target tables
+ */
+@RegisterForReflection
+public record DeepCheck(String pair, Instant at, List<SequenceReport> sequences, String sequencesProblem,
+                        List<TableCount> tables, String countsProblem, List<String> schemaDiffs, String schemaProblem) {
+
+    /**
+     * @param sourceRows exact count on the source, null when not counted
+     * @param note       why not counted (too large for an exact count, no SELECT privilege)
+     */
+    @RegisterForReflection
+    public record TableCount(String table, Long sourceRows, Long targetRows, String note) {
+
+        public boolean matches() {
+            return sourceRows != null && sourceRows.equals(targetRows);
+        }
+    }
+
+    public static DeepCheck failed(String pair, Instant at, String problem) {
+        return new DeepCheck(pair, at, List.of(), problem, List.of(), problem, List.of(), problem);
+    }
+}

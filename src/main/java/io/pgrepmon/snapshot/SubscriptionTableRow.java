@@ -1,5 +1,0 @@
-package io.pgrepmon.snapshot;
-
-/** One row of {@code pg_subscription_rel} as read, with the subscription it belongs to. */
-public record SubscriptionTableRow(String subscription, SubscriptionTable table) {
-}

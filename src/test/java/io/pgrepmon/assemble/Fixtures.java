@@ -1,0 +1,99 @@
+package io.pgrepmon.assemble;
+
+import io.pgrepmon.config.DatabaseSettings;
+import io.pgrepmon.config.Role;
+import io.pgrepmon.config.SslMode;
+import io.pgrepmon.model.CopyProgress;
+import io.pgrepmon.model.Lsn;
+import io.pgrepmon.model.PublicationInfo;
+import io.pgrepmon.model.ServerInfo;
+import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.WalSenderInfo;
+import io.pgrepmon.probe.DatabaseReading;
+import io.pgrepmon.probe.PublicationsProbe;
+import io.pgrepmon.probe.SlotsProbe;
+import io.pgrepmon.probe.SubscriptionStatsProbe;
+import io.pgrepmon.probe.SubscriptionStatsRow;
+import io.pgrepmon.probe.SubscriptionTableRow;
+import io.pgrepmon.probe.SubscriptionTablesProbe;
+import io.pgrepmon.probe.SubscriptionsProbe;
+import io.pgrepmon.probe.TablesProbe;
+import io.pgrepmon.probe.WalSendersProbe;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Readings as the probes would produce them, with defaults for what a test does not care about. */
+final class Fixtures {
+
+    static final ServerInfo SERVER = new ServerInfo(150004, "15.4", false, Lsn.parse("0/100"), "monitor", true);
+
+    private Fixtures() {
+    }
+
+    static DatabaseSettings settings(String name, Role role) {
+        return settings(name, role, null);
+    }
+
+    static DatabaseSettings settings(String name, Role role, String source) {
+        return new DatabaseSettings(name, "h", 5432, "u", "pw", "app", role, SslMode.DISABLE, null, source, null);
+    }
+
+    static SlotInfo slot(String name, boolean active, Long lag, String walStatus, Instant inactiveSince) {
+        return new SlotInfo(name, "pgoutput", "app", false, false, active, active ? 7 : null, Lsn.parse("0/1"), Lsn.parse("0/2"),
+                lag, 2048L, walStatus, null, null, null, inactiveSince, null, null, null, null, null);
+    }
+
+    static SlotInfo slot(String name, boolean active, long lag) {
+        return slot(name, active, lag, "reserved", null);
+    }
+
+    static SlotInfo slotAt(String name, long lag, long confirmed) {
+        return new SlotInfo(name, "pgoutput", "app", false, false, true, 7, new Lsn(confirmed), new Lsn(confirmed), lag, lag,
+                "reserved", null, null, null, null, null, null, null, null, null);
+    }
+
+    static SubscriptionInfo sub(String name, String slot, boolean enabled, Integer workerPid, String... publications) {
+        return new SubscriptionInfo(name, enabled, slot, List.of(publications.length == 0 ? new String[]{"pub"} : publications),
+                workerPid, null, null, null, null, null, null, null, null, null, null, null, 0, null, List.of(), null, null, null);
+    }
+
+    static SubscriptionInfo sub(String name, String slot) {
+        return sub(name, slot, true, 9);
+    }
+
+    static TableInfo table(String name, List<String> publications, boolean usableIdentity, long size) {
+        return new TableInfo("public", name, publications, usableIdentity, usableIdentity ? "default" : "nothing",
+                usableIdentity, size, null, null);
+    }
+
+    static SubscriptionTableRow subTable(String subscription, String table, String state, Long copiedBytes) {
+        return new SubscriptionTableRow(subscription, new SubscriptionTable("public", table, state,
+                SubscriptionTable.stateName(state), null, null, null,
+                copiedBytes == null ? null : new CopyProgress(copiedBytes, 10, null, null)));
+    }
+
+    static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotInfo> slots, List<WalSenderInfo> senders,
+                                  List<PublicationInfo> publications, List<TableInfo> tables) {
+        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SlotsProbe.class, slots,
+                WalSendersProbe.class, senders, PublicationsProbe.class, publications, TablesProbe.class, tables));
+    }
+
+    static DatabaseReading source(DatabaseSettings db, Instant at, SlotInfo... slots) {
+        return source(db, at, List.of(slots), List.of(), List.of(), List.of());
+    }
+
+    static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionInfo> subscriptions,
+                                  List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
+        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SubscriptionsProbe.class, subscriptions,
+                SubscriptionTablesProbe.class, tables, SubscriptionStatsProbe.class, stats));
+    }
+
+    static PublicationInfo publication(String name, String... tables) {
+        return new PublicationInfo(name, false, true, true, true, true, tables.length, List.of(tables));
+    }
+}

@@ -1,0 +1,177 @@
+package io.pgrepmon.assemble;
+
+import io.pgrepmon.model.Health;
+import io.pgrepmon.model.Lsn;
+import io.pgrepmon.model.PublicationInfo;
+import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.Status;
+import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionStats;
+import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.WalSenderInfo;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HealthRulesTest {
+
+    static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    static final Thresholds THRESHOLDS = new Thresholds();
+
+    static SlotInfo slot(boolean active, Long lag, String walStatus, Instant inactiveSince) {
+        return Fixtures.slot("s", active, lag, walStatus, inactiveSince);
+    }
+
+    @Test
+    void activeCaughtUpSlotIsHealthy() {
+        assertThat(HealthRules.slot(slot(true, 0L, "reserved", null), THRESHOLDS, NOW)).isEqualTo(Health.HEALTHY);
+    }
+
+    @Test
+    void lagAboveTheThresholdIsWarningAndTenTimesItIsCritical() {
+        Health warning = HealthRules.slot(slot(true, 2L * 1024 * 1024, "reserved", null), THRESHOLDS, NOW);
+        assertThat(warning.status()).isEqualTo(Status.WARNING);
+        assertThat(warning.reasons()).containsExactly("2.0 MiB behind (threshold 1.0 MiB)");
+        assertThat(HealthRules.slot(slot(true, 1024L * 1024, "reserved", null), THRESHOLDS, NOW).status())
+                .as("exactly at the threshold").isEqualTo(Status.HEALTHY);
+        Health critical = HealthRules.slot(slot(true, 11L * 1024 * 1024, "reserved", null), THRESHOLDS, NOW);
+        assertThat(critical.status()).isEqualTo(Status.CRITICAL);
+        assertThat(critical.reasons().get(0)).contains("critical above 10.0 MiB");
+    }
+
+    @Test
+    void unknownLagIsAWarningNotZero() {
+        Health health = HealthRules.slot(slot(true, null, "reserved", null), THRESHOLDS, NOW);
+        assertThat(health.status()).isEqualTo(Status.WARNING);
+        assertThat(health.reasons().get(0)).startsWith("lag unknown");
+    }
+
+    @Test
+    void inactiveSlotIsWarningThenCriticalPastTheThreshold() {
+        Health recent = HealthRules.slot(slot(false, 0L, "reserved", NOW.minusSeconds(10)), THRESHOLDS, NOW);
+        assertThat(recent.status()).isEqualTo(Status.WARNING);
+        assertThat(recent.reasons().get(0)).contains("inactive for 10 s");
+        Health old = HealthRules.slot(slot(false, 0L, "reserved", NOW.minusSeconds(75)), THRESHOLDS, NOW);
+        assertThat(old.status()).isEqualTo(Status.CRITICAL);
+        assertThat(old.reasons().get(0)).contains("inactive for 75 s (threshold 60 s)", "retaining 2.0 KiB of WAL");
+    }
+
+    @Test
+    void unreservedOrLostWalIsCritical() {
+        for (String walStatus : List.of("unreserved", "lost")) {
+            Health health = HealthRules.slot(slot(true, 0L, walStatus, null), THRESHOLDS, NOW);
+            assertThat(health.status()).as(walStatus).isEqualTo(Status.CRITICAL);
+            assertThat(health.reasons().get(0)).contains("wal_status " + walStatus);
+        }
+        assertThat(HealthRules.slot(slot(true, 0L, "extended", null), THRESHOLDS, NOW).status()).isEqualTo(Status.HEALTHY);
+    }
+
+    static SubscriptionInfo subscription(boolean enabled, Integer workerPid) {
+        return Fixtures.sub("sub", "sub", enabled, workerPid);
+    }
+
+    static Health subscriptionHealth(SubscriptionInfo sub) {
+        return HealthRules.subscription(sub, THRESHOLDS, NOW, null);
+    }
+
+    @Test
+    void subscriptionRules() {
+        assertThat(subscriptionHealth(subscription(true, 100))).isEqualTo(Health.HEALTHY);
+        Health disabled = subscriptionHealth(subscription(false, null));
+        assertThat(disabled.status()).isEqualTo(Status.WARNING);
+        assertThat(disabled.reasons().get(0)).contains("disabled", "ALTER SUBSCRIPTION sub ENABLE");
+        Health noWorker = subscriptionHealth(subscription(true, null));
+        assertThat(noWorker.status()).isEqualTo(Status.CRITICAL);
+        assertThat(noWorker.reasons().get(0)).contains("no apply worker");
+    }
+
+    @Test
+    void newErrorsAreCriticalWhileRecentThenHistory() {
+        SubscriptionStats stats = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(30));
+        SubscriptionInfo sub = subscription(true, 100).with(List.of(), null, stats, null);
+        Health recent = subscriptionHealth(sub);
+        assertThat(recent.status()).isEqualTo(Status.CRITICAL);
+        assertThat(recent.reasons().get(0)).startsWith("2 apply errors, 1 sync error since monitoring started, the latest 30 s ago");
+        SubscriptionStats old = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(601));
+        assertThat(subscriptionHealth(sub.with(List.of(), null, old, null))).as("past error-recent (10 min)").isEqualTo(Health.HEALTHY);
+        SubscriptionStats none = new SubscriptionStats(7, 1, null, null, 0, 0, null, null);
+        assertThat(subscriptionHealth(sub.with(List.of(), null, none, null))).as("old errors only").isEqualTo(Health.HEALTHY);
+    }
+
+    @Test
+    void initialSyncThatDoesNotMoveIsStuck() {
+        SubscriptionTable copying = new SubscriptionTable("public", "t", "d", "copying data", null, 5, NOW, null);
+        SubscriptionInfo sub = subscription(true, 100).with(List.of(copying), null, null, null);
+        assertThat(HealthRules.subscription(sub, THRESHOLDS, NOW, NOW.minusSeconds(120))).isEqualTo(Health.HEALTHY);
+        Health stuck = HealthRules.subscription(sub, THRESHOLDS, NOW, NOW.minusSeconds(700));
+        assertThat(stuck.status()).isEqualTo(Status.CRITICAL);
+        assertThat(stuck.reasons().get(0)).contains("1 table(s) not ready", "has not moved for 11 min 40 s");
+    }
+
+    @Test
+    void safeWalSizeBelowTheHeadroomIsWarningAndInvalidationIsCritical() {
+        SlotInfo low = new SlotInfo("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "extended",
+                100L * 1024 * 1024, null, null, null, null, null, null, null, null);
+        Health health = HealthRules.slot(low, THRESHOLDS, NOW);
+        assertThat(health.status()).isEqualTo(Status.WARNING);
+        assertThat(health.reasons().get(0)).contains("only 100.0 MiB of WAL", "threshold 1.0 GiB");
+        SlotInfo conflicting = new SlotInfo("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "reserved",
+                null, null, true, null, null, null, null, null, null);
+        assertThat(HealthRules.slot(conflicting, THRESHOLDS, NOW).reasons().get(0)).contains("recovery conflict");
+        SlotInfo lost = new SlotInfo("s", "pgoutput", "app", false, false, false, null, null, null, null, null, "lost",
+                null, null, null, NOW, "wal_removed", null, null, null, null);
+        Health lostHealth = HealthRules.slot(lost, THRESHOLDS, NOW);
+        assertThat(lostHealth.reasons().get(0)).contains("wal_status lost, wal_removed");
+        assertThat(lostHealth.reasons()).noneMatch(r -> r.startsWith("lag unknown"));
+    }
+
+    @Test
+    void tableSyncSlotIsNotAnInactiveSlotButItsWalStillCounts() {
+        SlotInfo sync = new SlotInfo("pg_16410_sync_16401_7711698196823065358", "pgoutput", "app", false, true, false, null,
+                null, null, null, null, "reserved", null, null, null, NOW.minusSeconds(3600), null, null, null, null, null);
+        assertThat(SlotInfo.isTableSync(sync.name())).isTrue();
+        assertThat(SlotInfo.isTableSync("sub_orders")).isFalse();
+        assertThat(HealthRules.slot(sync, THRESHOLDS, NOW)).isEqualTo(Health.HEALTHY);
+        SlotInfo unreserved = new SlotInfo(sync.name(), "pgoutput", "app", false, true, false, null, null, null, null, null,
+                "unreserved", -1L, null, null, NOW, null, null, null, null, null);
+        assertThat(HealthRules.slot(unreserved, THRESHOLDS, NOW).status()).isEqualTo(Status.CRITICAL);
+    }
+
+    @Test
+    void tableRules() {
+        var pubs = java.util.Map.of("all_changes", Fixtures.publication("all_changes", "public.t"),
+                "inserts", new PublicationInfo("inserts", false, true, false, false, false, 1, List.of("public.t")));
+        assertThat(HealthRules.table(Fixtures.table("t", List.of(), true, 1), pubs).reasons())
+                .containsExactly("in no publication: its rows will not reach the target");
+        Health noKey = HealthRules.table(Fixtures.table("t", List.of("all_changes"), false, 1), pubs);
+        assertThat(noKey.status()).isEqualTo(Status.CRITICAL);
+        assertThat(noKey.reasons().get(0)).contains("all_changes publishes UPDATE/DELETE", "REPLICA IDENTITY FULL");
+        assertThat(HealthRules.table(Fixtures.table("t", List.of("inserts"), false, 1), pubs))
+                .as("insert-only publication needs no identity").isEqualTo(Health.HEALTHY);
+    }
+
+    static WalSenderInfo sender(long pending, long sent, long flush, Long replayLag) {
+        return new WalSenderInfo(1, "sub", "sub", "streaming", new Lsn(sent), new Lsn(flush), new Lsn(flush), new Lsn(flush),
+                replayLag, replayLag, replayLag, NOW, pending, null, null, null);
+    }
+
+    @Test
+    void walSenderIdleIsToldApartFromStalled() {
+        assertThat(HealthRules.walSenderActivity(sender(0, 100, 100, null), NOW.minusSeconds(600), THRESHOLDS, NOW))
+                .isEqualTo("idle");
+        assertThat(HealthRules.walSenderActivity(sender(50, 150, 100, null), NOW.minusSeconds(5), THRESHOLDS, NOW))
+                .as("lag columns gone, confirmed position moving: the source is quiet").isEqualTo("idle");
+        assertThat(HealthRules.walSenderActivity(sender(50, 150, 100, null), NOW.minusSeconds(61), THRESHOLDS, NOW))
+                .as("all sent but nothing confirmed for a minute: a blocked subscriber, not a quiet source").isEqualTo("stalled");
+        assertThat(HealthRules.walSenderActivity(sender(50, 120, 100, 300L), NOW.minusSeconds(5), THRESHOLDS, NOW))
+                .isEqualTo("streaming");
+        WalSenderInfo stalled = sender(50, 120, 100, 300L);
+        assertThat(HealthRules.walSenderActivity(stalled, NOW.minusSeconds(61), THRESHOLDS, NOW)).isEqualTo("stalled");
+        Health health = HealthRules.walSender(stalled.withActivity("stalled", NOW.minusSeconds(61), null), NOW.minusSeconds(61), NOW);
+        assertThat(health.status()).isEqualTo(Status.CRITICAL);
+        assertThat(health.reasons().get(0)).contains("50 B wait", "confirmed nothing for 61 s");
+    }
+}

@@ -1,8 +1,8 @@
 package io.pgrepmon.pipeline;
 
 import io.pgrepmon.config.MonitorConfig;
-import io.pgrepmon.cutover.CutoverEvaluator;
-import io.pgrepmon.cutover.DeepChecker;
+import io.pgrepmon.judge.cutover.CutoverEvaluator;
+import io.pgrepmon.judge.cutover.DeepChecker;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.publish.SnapshotHub;
 import jakarta.inject.Singleton;

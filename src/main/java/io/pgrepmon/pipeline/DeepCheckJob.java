@@ -1,7 +1,7 @@
 package io.pgrepmon.pipeline;
 
 import io.pgrepmon.config.MonitorConfig;
-import io.pgrepmon.cutover.DeepChecker;
+import io.pgrepmon.judge.cutover.DeepChecker;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.runtime.StartupEvent;

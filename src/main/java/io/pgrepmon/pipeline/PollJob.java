@@ -1,10 +1,10 @@
 package io.pgrepmon.pipeline;
 
-import io.pgrepmon.alert.Alerting;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.db.DatabaseClients;
+import io.pgrepmon.judge.alert.Alerting;
 import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;

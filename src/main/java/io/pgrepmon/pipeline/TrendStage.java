@@ -1,6 +1,6 @@
 package io.pgrepmon.pipeline;
 
-import io.pgrepmon.history.History;
+import io.pgrepmon.judge.history.History;
 import io.pgrepmon.model.Snapshot;
 import jakarta.inject.Singleton;
 

@@ -17,7 +17,7 @@ import io.pgrepmon.model.Status;
 import io.pgrepmon.model.Summary;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.publish.SnapshotHub;
-import io.pgrepmon.web.SnapshotFanout;
+import io.pgrepmon.serve.web.SnapshotFanout;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

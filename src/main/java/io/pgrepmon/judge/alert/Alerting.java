@@ -1,0 +1,39 @@
+package io.pgrepmon.judge.alert;
+
+import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.judge.alert.AlertRules.Observation;
+import io.pgrepmon.model.AlertsView;
+import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.Status;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Feeds each snapshot's pairs and databases to the alert rules, sends the transitions, and adds the alerts to it. */
+@ApplicationScoped
+public class Alerting {
+
+    private final AlertRules rules;
+    private final AlertNotifier notifier;
+
+    public Alerting(MonitorConfig config, AlertNotifier notifier) {
+        this.rules = new AlertRules(config.alerts().forDuration(), config.alerts().resolveAfter(),
+                "critical".equalsIgnoreCase(config.alerts().minSeverity()) ? Status.CRITICAL : Status.WARNING);
+        this.notifier = notifier;
+    }
+
+    public synchronized Snapshot apply(Snapshot snapshot) {
+        List<Observation> observations = new ArrayList<>();
+        for (PairInfo pair : snapshot.pairs()) {
+            observations.add(new Observation(pair.name(), "pair", pair.health().status(), pair.health().reasons()));
+        }
+        for (DatabaseSnapshot db : snapshot.databases()) {
+            observations.add(new Observation(db.name(), "database", db.health().status(), db.health().reasons()));
+        }
+        notifier.send(rules.observe(observations, snapshot.takenAt()));
+        return snapshot.withAlerts(new AlertsView(rules.active(), rules.recent(), notifier.status()));
+    }
+}

@@ -1,0 +1,320 @@
+package io.pgrepmon.judge.cutover;
+
+import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.model.CutoverCheck;
+import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.model.PairCutover.Verdict;
+import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.SourceActivity;
+import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionStats;
+import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.Units;
+import io.pgrepmon.probe.TablesProbe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static io.pgrepmon.model.CutoverCheck.fail;
+import static io.pgrepmon.model.CutoverCheck.pass;
+import static io.pgrepmon.model.CutoverCheck.unknown;
+
+/**
+ * The cutover checklist of each pair, as a pure function of a snapshot, the latest deep checks and the time.
+ * The checks are those of a logical-replication migration (see the README): coverage, subscription running,
+ * no new errors, tables ready, slot healthy, caught up, source quiet, sequences, row counts, schema, large objects.
+ * The verdict is Ready only when every check passes.
+ */
+public final class CutoverEvaluator {
+
+    private CutoverEvaluator() {
+    }
+
+    public static List<PairCutover> evaluate(Snapshot snapshot, Map<String, DeepCheck> deep, MonitorConfig.Cutover config,
+                                             Instant monitorStart, Instant now) {
+        List<PairCutover> verdicts = new ArrayList<>();
+        for (PairInfo pair : snapshot.pairs()) {
+            DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
+            DatabaseSnapshot target = snapshot.database(pair.targetDatabase());
+            SubscriptionInfo sub = target == null ? null : target.subscriptions().stream()
+                    .filter(s -> s.name().equals(pair.subscription())).findFirst().orElse(null);
+            SlotInfo slot = source == null ? null : source.slots().stream()
+                    .filter(s -> s.name().equals(pair.slotName())).findFirst().orElse(null);
+            DeepCheck deepCheck = deep.get(pair.name());
+            List<CutoverCheck> checks = new ArrayList<>();
+            checks.add(coverage(pair, source));
+            checks.add(subscriptionRunning(sub));
+            checks.add(noNewErrors(sub, config.observationWindow(), monitorStart, now));
+            checks.add(tablesReady(sub, source));
+            checks.add(slotHealthy(slot, source));
+            checks.add(caughtUp(pair, sub));
+            checks.add(sourceQuiet(source, config.quietPeriod(), now));
+            String stale = staleness(deepCheck, source);
+            checks.add(sequences(deepCheck, stale));
+            checks.add(rowCounts(deepCheck, stale));
+            checks.add(schema(deepCheck));
+            checks.add(largeObjects(source));
+            verdicts.add(verdict(pair.name(), checks, deepCheck));
+        }
+        return verdicts;
+    }
+
+    static PairCutover verdict(String pair, List<CutoverCheck> checks, DeepCheck deep) {
+        List<String> failed = checks.stream().filter(c -> c.result() == CutoverCheck.Result.FAIL).map(CutoverCheck::id).toList();
+        List<String> unknown = checks.stream().filter(c -> c.result() == CutoverCheck.Result.UNKNOWN).map(CutoverCheck::id).toList();
+        Verdict verdict = !failed.isEmpty() ? Verdict.NOT_READY : !unknown.isEmpty() ? Verdict.UNKNOWN : Verdict.READY;
+        String summary = switch (verdict) {
+            case READY -> "ready: every check passes";
+            case NOT_READY -> "not ready: " + String.join(", ", failed) + " failed"
+                    + (unknown.isEmpty() ? "" : "; unknown: " + String.join(", ", unknown));
+            case UNKNOWN -> "unknown: " + String.join(", ", unknown) + " cannot be decided yet";
+        };
+        return new PairCutover(pair, verdict, summary, checks, deep == null ? null : deep.at(),
+                deep == null ? List.of() : deep.sequences());
+    }
+
+    private static boolean readable(DatabaseSnapshot db) {
+        return db != null && db.reachable();
+    }
+
+    static CutoverCheck coverage(PairInfo pair, DatabaseSnapshot source) {
+        String id = "publication-coverage", title = "every source table is published, with a key or replica identity";
+        if (!readable(source) || !source.probes().stream().anyMatch(p -> p.probe().equals(TablesProbe.NAME) && !p.failed())) {
+            return unknown(id, title, "the source's tables could not be read this tick");
+        }
+        List<String> problems = new ArrayList<>();
+        for (TableInfo t : source.tables()) {
+            if (t.publications().isEmpty()) {
+                problems.add(t.qualifiedName() + ": in no publication");
+            } else if (!t.identityUsable()) {
+                problems.add(t.qualifiedName() + ": no primary key or usable replica identity");
+            }
+        }
+        pair.missingTables().forEach(t -> problems.add(t + ": published but not in the subscription (REFRESH PUBLICATION)"));
+        return problems.isEmpty()
+                ? pass(id, title, source.tables().size() + " table(s), all published with a key or replica identity")
+                : fail(id, title, problems.size() + " table(s) would be missed or break", problems);
+    }
+
+    static CutoverCheck subscriptionRunning(SubscriptionInfo sub) {
+        String id = "subscription-running", title = "the subscription is enabled and its apply worker runs";
+        if (sub == null) {
+            return unknown(id, title, "the subscription could not be read this tick");
+        }
+        if (!sub.enabled()) {
+            return fail(id, title, "the subscription is disabled", List.of(sub.name()));
+        }
+        return sub.workerPid() == null ? fail(id, title, "enabled, but no apply worker is running", List.of(sub.name()))
+                : pass(id, title, "enabled, apply worker pid " + sub.workerPid());
+    }
+
+    static CutoverCheck noNewErrors(SubscriptionInfo sub, Duration window, Instant monitorStart, Instant now) {
+        String id = "no-new-errors", title = "no new apply or sync error, nor conflict, in the observation window";
+        if (sub == null) {
+            return unknown(id, title, "the subscription could not be read this tick");
+        }
+        SubscriptionStats stats = sub.stats();
+        if (stats != null) {
+            if (stats.lastIncreaseAt() != null && Duration.between(stats.lastIncreaseAt(), now).compareTo(window) < 0) {
+                return fail(id, title, stats.newApplyErrors() + " apply, " + stats.newSyncErrors() + " sync error(s)"
+                        + (stats.newConflicts() == null ? "" : ", " + stats.newConflicts() + " conflict(s)")
+                        + " since monitoring started, the latest " + Units.duration(Duration.between(stats.lastIncreaseAt(), now))
+                        + " ago (window " + Units.duration(window) + ")", List.of(sub.name()));
+            }
+            Duration watched = Duration.between(monitorStart, now);
+            if (watched.compareTo(window) < 0) {
+                return unknown(id, title, "no new error, but watched for " + Units.duration(watched) + " of the "
+                        + Units.duration(window) + " window");
+            }
+            return pass(id, title, "no new error or conflict for " + Units.duration(window)
+                    + " (pg_stat_subscription_stats; " + stats.applyErrors() + " apply and " + stats.syncErrors()
+                    + " sync error(s) in total, older)");
+        }
+        // Before PostgreSQL 15 there are no error counters: an apply error restarts the worker, so a worker that has
+        // stayed the same for the whole window is the evidence.
+        if (sub.workerPid() == null || sub.workerSince() == null) {
+            return unknown(id, title, "no error counters before PostgreSQL 15, and no apply worker to watch");
+        }
+        Duration stable = Duration.between(sub.workerSince(), now);
+        return stable.compareTo(window) >= 0
+                ? pass(id, title, "apply worker pid " + sub.workerPid() + " has run without a restart for " + Units.duration(stable)
+                + " (no error counters before PostgreSQL 15)")
+                : unknown(id, title, "apply worker pid " + sub.workerPid() + " seen for " + Units.duration(stable) + " of the "
+                + Units.duration(window) + " window (no error counters before PostgreSQL 15)");
+    }
+
+    static CutoverCheck tablesReady(SubscriptionInfo sub, DatabaseSnapshot source) {
+        String id = "tables-ready", title = "every table has finished its initial sync and no table-sync slot remains";
+        if (sub == null) {
+            return unknown(id, title, "the subscription could not be read this tick");
+        }
+        List<String> problems = new ArrayList<>();
+        for (SubscriptionTable t : sub.tables()) {
+            if (!t.ready()) {
+                problems.add(t.qualifiedName() + ": " + t.stateName());
+            }
+        }
+        if (readable(source)) {
+            source.slots().stream().filter(SlotInfo::tableSync).forEach(s -> problems.add("table-sync slot " + s.name()));
+        }
+        if (sub.tables().isEmpty()) {
+            return fail(id, title, "the subscription has no tables", List.of());
+        }
+        return problems.isEmpty() ? pass(id, title, sub.tables().size() + " table(s) ready")
+                : fail(id, title, problems.size() + " item(s) still synchronizing", problems);
+    }
+
+    static CutoverCheck slotHealthy(SlotInfo slot, DatabaseSnapshot source) {
+        String id = "slot-healthy", title = "the slot is active and not at risk";
+        if (!readable(source)) {
+            return unknown(id, title, "the source could not be read this tick");
+        }
+        if (slot == null) {
+            return fail(id, title, "the slot does not exist on the source", List.of());
+        }
+        if ("lost".equals(slot.walStatus()) || "unreserved".equals(slot.walStatus()) || slot.invalidationReason() != null) {
+            return fail(id, title, "wal_status " + slot.walStatus()
+                    + (slot.invalidationReason() == null ? "" : ", invalidated: " + slot.invalidationReason()), List.of(slot.name()));
+        }
+        return slot.active() ? pass(id, title, "active (pid " + slot.activePid() + "), wal_status " + slot.walStatus())
+                : fail(id, title, "inactive: no subscriber is consuming it", List.of(slot.name()));
+    }
+
+    static CutoverCheck caughtUp(PairInfo pair, SubscriptionInfo sub) {
+        String id = "caught-up", title = "0 bytes behind, and the target has applied all it received";
+        if (pair.lagBytes() == null || sub == null) {
+            return unknown(id, title, "lag unknown this tick");
+        }
+        if (pair.lagBytes() > 0) {
+            return fail(id, title, Units.bytes(pair.lagBytes()) + " behind (stop writes, then wait for 0)", List.of());
+        }
+        if (sub.receivedLsn() != null && !Objects.equals(sub.receivedLsn(), sub.latestEndLsn())) {
+            return fail(id, title, "received " + sub.receivedLsn() + " but reported applied up to " + sub.latestEndLsn(), List.of());
+        }
+        return pass(id, title, "0 bytes behind" + (sub.receivedLsn() == null ? "" : ", received = latest end = " + sub.receivedLsn()));
+    }
+
+    static CutoverCheck sourceQuiet(DatabaseSnapshot source, Duration quietPeriod, Instant now) {
+        String id = "source-quiet", title = "no writes on the source";
+        SourceActivity activity = readable(source) ? source.activity() : null;
+        if (activity == null) {
+            return unknown(id, title, "the source's activity could not be read this tick");
+        }
+        if (activity.readOnly() && activity.writingTransactions() == 0) {
+            return pass(id, title, "default_transaction_read_only is on and no transaction is writing");
+        }
+        if (activity.writingTransactions() > 0) {
+            return fail(id, title, activity.writingTransactions() + " transaction(s) writing now", List.of());
+        }
+        Duration quiet = activity.unchangedSince() == null ? Duration.ZERO : Duration.between(activity.unchangedSince(), now);
+        return quiet.compareTo(quietPeriod) >= 0
+                ? pass(id, title, "no row changed for " + Units.duration(quiet) + " and no transaction is writing")
+                : fail(id, title, "rows changed " + Units.duration(quiet) + " ago (quiet needs " + Units.duration(quietPeriod) + ")", List.of());
+    }
+
+    /** Deep results taken before the last row change on the source no longer say anything about now. */
+    static String staleness(DeepCheck deep, DatabaseSnapshot source) {
+        if (deep == null || !readable(source) || source.activity() == null || source.activity().unchangedSince() == null) {
+            return null;
+        }
+        return deep.at().isBefore(source.activity().unchangedSince())
+                ? "rows changed on the source after the deep check of " + deep.at() + ": run it again (POST /api/cutover/deep-check)"
+                : null;
+    }
+
+    private static final String NOT_RUN = "not checked yet: run the deep checks (POST /api/cutover/deep-check)";
+
+    static CutoverCheck sequences(DeepCheck deep, String stale) {
+        String id = "sequences", title = "every sequence on the target is at or above the source's";
+        if (deep == null) {
+            return unknown(id, title, NOT_RUN);
+        }
+        if (deep.sequencesProblem() != null) {
+            return unknown(id, title, deep.sequencesProblem());
+        }
+        List<String> behind = deep.sequences().stream().filter(s -> !"ok".equals(s.status()))
+                .map(s -> s.sequence() + ": " + s.status() + (s.fix() == null ? "" : " (" + s.fix() + ")")).toList();
+        if (!behind.isEmpty()) {
+            return fail(id, title, behind.size() + " of " + deep.sequences().size() + " sequence(s) not ready", behind);
+        }
+        if (stale != null) {
+            return unknown(id, title, stale);
+        }
+        return pass(id, title, deep.sequences().size() + " sequence(s) at or above the source's");
+    }
+
+    static CutoverCheck rowCounts(DeepCheck deep, String stale) {
+        String id = "row-counts", title = "row counts match on every table";
+        if (deep == null) {
+            return unknown(id, title, NOT_RUN);
+        }
+        if (deep.countsProblem() != null) {
+            return unknown(id, title, deep.countsProblem());
+        }
+        List<String> differ = new ArrayList<>();
+        List<String> uncounted = new ArrayList<>();
+        for (DeepCheck.TableCount t : deep.tables()) {
+            if (t.note() != null) {
+                uncounted.add(t.table() + ": " + t.note());
+            } else if (!t.matches()) {
+                differ.add(t.table() + ": " + t.sourceRows() + " on the source, " + t.targetRows() + " on the target");
+            }
+        }
+        if (!differ.isEmpty()) {
+            return fail(id, title, differ.size() + " table(s) differ", differ);
+        }
+        if (!uncounted.isEmpty()) {
+            return new CutoverCheck(id, title, CutoverCheck.Result.UNKNOWN, uncounted.size() + " table(s) not counted", uncounted);
+        }
+        if (stale != null) {
+            return unknown(id, title, stale);
+        }
+        return pass(id, title, deep.tables().size() + " table(s) with equal counts");
+    }
+
+    static CutoverCheck schema(DeepCheck deep) {
+        String id = "schema", title = "the columns of every table match (DDL is not replicated)";
+        if (deep == null) {
+            return unknown(id, title, NOT_RUN);
+        }
+        if (deep.schemaProblem() != null) {
+            return unknown(id, title, deep.schemaProblem());
+        }
+        return deep.schemaDiffs().isEmpty() ? pass(id, title, "no difference in " + deep.tables().size() + " table(s)")
+                : fail(id, title, deep.schemaDiffs().size() + " difference(s)", deep.schemaDiffs());
+    }
+
+    static CutoverCheck largeObjects(DatabaseSnapshot source) {
+        String id = "large-objects", title = "no large objects (they are not replicated)";
+        SourceActivity activity = readable(source) ? source.activity() : null;
+        if (activity == null) {
+            return unknown(id, title, "the source's large objects could not be counted this tick");
+        }
+        return activity.largeObjects() == 0 ? pass(id, title, "none on the source")
+                : fail(id, title, activity.largeObjects() + " large object(s) on the source: copy them separately", List.of());
+    }
+
+    /** Used by the deep checker: the statement that brings a target sequence up to the source's value. */
+    static SequenceReport compare(String sequence, Long source, Long target, boolean onTarget) {
+        if (!onTarget) {
+            return new SequenceReport(sequence, source, null, "missing", "CREATE SEQUENCE " + sequence + " on the target");
+        }
+        if (source == null) {
+            return new SequenceReport(sequence, null, target, "ok", null);
+        }
+        if (target != null && target >= source) {
+            return new SequenceReport(sequence, source, target, "ok", null);
+        }
+        return new SequenceReport(sequence, source, target, "behind", "SELECT setval('" + sequence.replace("'", "''") + "', " + source + ", true);");
+    }
+}

@@ -1,0 +1,210 @@
+package io.pgrepmon.judge.cutover;
+
+import io.pgrepmon.config.DatabaseSettings;
+import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.Settings;
+import io.pgrepmon.db.DatabaseClient;
+import io.pgrepmon.db.Sql;
+import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionTable;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The cutover checks that cost more than a catalog read: sequences, exact row counts and column comparison of the
+ * subscribed tables. They run on their own connections (one per side, closed after), with their own statement
+ * timeout, a bound on the tables counted and on their size, on request or on a slow schedule; never on the poll's
+ * connection, so the live view is never delayed by them. They read only what the monitor's role may read and say
+ * what they could not.
+ */
+@ApplicationScoped
+public class DeepChecker {
+
+    private final MonitorConfig config;
+    private final Settings settings;
+    private final Vertx vertx;
+    private final Map<String, DeepCheck> results = new ConcurrentHashMap<>();
+
+    public DeepChecker(MonitorConfig config, Settings settings, Vertx vertx) {
+        this.config = config;
+        this.settings = settings;
+        this.vertx = vertx;
+    }
+
+    /** The latest result per pair. */
+    public Map<String, DeepCheck> results() {
+        return Map.copyOf(results);
+    }
+
+    /** Runs the deep checks of every linked pair of a snapshot, all pairs at once. */
+    public Uni<List<DeepCheck>> runAll(Snapshot snapshot) {
+        List<Uni<DeepCheck>> runs = snapshot.pairs().stream()
+                .filter(p -> p.sourceDatabase() != null)
+                .map(p -> run(snapshot, p).invoke(result -> results.put(p.name(), result)))
+                .toList();
+        if (runs.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(runs).andCollectFailures();
+    }
+
+    private Uni<DeepCheck> run(Snapshot snapshot, PairInfo pair) {
+        Instant at = Instant.now();
+        DatabaseSettings source = database(pair.sourceDatabase());
+        DatabaseSettings target = database(pair.targetDatabase());
+        DatabaseSnapshot sourceDb = snapshot.database(pair.sourceDatabase());
+        SubscriptionInfo sub = snapshot.database(pair.targetDatabase()).subscriptions().stream()
+                .filter(s -> s.name().equals(pair.subscription())).findFirst().orElse(null);
+        if (source == null || target == null || sub == null || sourceDb == null) {
+            return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's databases are not known this tick"));
+        }
+        List<SubscriptionTable> tables = sub.tables().stream().limit(config.cutover().maxTables()).toList();
+        Map<String, Long> estimates = new LinkedHashMap<>();
+        sourceDb.tables().forEach(t -> estimates.put(t.qualifiedName(), t.estimatedRows()));
+        return Uni.combine().all().unis(
+                        withConnection(source, c -> read(c, tables, estimates, true)),
+                        withConnection(target, c -> read(c, tables, estimates, false)))
+                .with((s, t) -> compare(pair.name(), at, s, t, sub.tables().size()))
+                .onFailure().recoverWithItem(e -> DeepCheck.failed(pair.name(), at,
+                        "deep check failed: " + source.redact(target.redact(String.valueOf(e.getMessage())))));
+    }
+
+    private DatabaseSettings database(String name) {
+        return settings.get().databases().stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private <T> Uni<T> withConnection(DatabaseSettings db, Function<SqlConnection, Uni<T>> work) {
+        return PgConnection.connect(vertx, DatabaseClient.connectOptions(db, config, config.cutover().deepCheckTimeout()))
+                .flatMap(connection -> work.apply(connection).eventually(connection::close));
+    }
+
+    /** What one side holds: its sequences, the counts of the tables, their columns. */
+    record Side(Map<String, Long> sequences, List<String> unreadableSequences, Map<String, Long> counts,
+                Map<String, String> notCounted, Map<String, List<String>> columns) {
+    }
+
+    private static final String SEQUENCES = """
+            SELECT format('%I.%I', schemaname, sequencename) AS name, last_value,
+                   has_sequence_privilege(format('%I.%I', schemaname, sequencename), 'SELECT') AS readable
+            FROM pg_sequences
+            WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+            ORDER BY 1
+            """;
+
+    private static final String COLUMNS = """
+            SELECT n.nspname || '.' || c.relname AS table_name, a.attname AS column_name,
+                   format_type(a.atttypid, a.atttypmod) AS column_type
+            FROM pg_attribute a
+            JOIN pg_class c ON c.oid = a.attrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            ORDER BY 1, a.attnum
+            """;
+
+    private Uni<Side> read(SqlConnection c, List<SubscriptionTable> tables, Map<String, Long> estimates, boolean source) {
+        Map<String, Long> sequences = new LinkedHashMap<>();
+        List<String> unreadable = new ArrayList<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, String> notCounted = new LinkedHashMap<>();
+        Map<String, List<String>> columns = new LinkedHashMap<>();
+        Uni<Void> readSequences = c.query(SEQUENCES).execute().invoke(rows -> rows.forEach(row -> {
+            if (Boolean.TRUE.equals(row.getBoolean("readable"))) {
+                sequences.put(row.getString("name"), row.getLong("last_value"));
+            } else {
+                unreadable.add(row.getString("name"));
+            }
+        })).replaceWithVoid();
+        Uni<Void> readColumns = c.query(COLUMNS).execute().invoke(rows -> rows.forEach(row ->
+                columns.computeIfAbsent(row.getString("table_name"), k -> new ArrayList<>())
+                        .add(row.getString("column_name") + " " + row.getString("column_type")))).replaceWithVoid();
+        Uni<Void> countRows = Multi.createFrom().iterable(tables)
+                .onItem().transformToUniAndConcatenate(t -> count(c, t, estimates.get(t.qualifiedName()), counts, notCounted))
+                .collect().asList().replaceWithVoid();
+        return readSequences.chain(() -> readColumns).chain(() -> countRows)
+                .map(ignored -> new Side(sequences, unreadable, counts, notCounted, columns));
+    }
+
+    private Uni<Void> count(SqlConnection c, SubscriptionTable table, Long estimate, Map<String, Long> counts,
+                            Map<String, String> notCounted) {
+        String name = table.qualifiedName();
+        if (estimate != null && estimate > config.cutover().exactCountMaxRows()) {
+            notCounted.put(name, "about " + estimate + " rows, above monitor.cutover.exact-count-max-rows: not counted");
+            return Uni.createFrom().voidItem();
+        }
+        String quoted = Sql.quoteIdent(table.schema()) + "." + Sql.quoteIdent(table.name());
+        return c.query("SELECT has_table_privilege('" + quoted.replace("'", "''") + "', 'SELECT') AS ok").execute()
+                .flatMap(rows -> {
+                    if (!Boolean.TRUE.equals(rows.iterator().next().getBoolean("ok"))) {
+                        notCounted.put(name, "the monitor's role may not SELECT from it (GRANT SELECT ON " + quoted + ")");
+                        return Uni.createFrom().voidItem();
+                    }
+                    return c.query("SELECT count(*) AS n FROM " + quoted).execute()
+                            .invoke(r -> counts.put(name, r.iterator().next().getLong("n"))).replaceWithVoid();
+                })
+                .onFailure().recoverWithUni(e -> {
+                    notCounted.put(name, "count failed: " + e.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
+    }
+
+    static DeepCheck compare(String pair, Instant at, Side source, Side target, int subscribedTables) {
+        List<SequenceReport> sequences = new ArrayList<>();
+        source.sequences().forEach((name, value) -> sequences.add(CutoverEvaluator.compare(name, value,
+                target.sequences().get(name), target.sequences().containsKey(name) || target.unreadableSequences().contains(name))));
+        String sequencesProblem = null;
+        List<String> unreadable = new ArrayList<>(source.unreadableSequences());
+        target.unreadableSequences().forEach(s -> unreadable.add(s + " (target)"));
+        if (!unreadable.isEmpty()) {
+            sequencesProblem = unreadable.size() + " sequence(s) not readable by the monitor's role: "
+                    + String.join(", ", unreadable.subList(0, Math.min(5, unreadable.size())))
+                    + " (GRANT SELECT ON ALL SEQUENCES IN SCHEMA ... TO the monitor's role, on both sides)";
+        }
+        List<DeepCheck.TableCount> counts = new ArrayList<>();
+        List<String> diffs = new ArrayList<>();
+        for (String table : union(source, target)) {
+            String note = source.notCounted().getOrDefault(table, target.notCounted().get(table));
+            counts.add(new DeepCheck.TableCount(table, source.counts().get(table), target.counts().get(table), note));
+            List<String> sourceColumns = source.columns().getOrDefault(table, List.of());
+            List<String> targetColumns = target.columns().getOrDefault(table, List.of());
+            for (String col : sourceColumns) {
+                if (!targetColumns.contains(col)) {
+                    diffs.add(table + ": " + col + " on the source, not on the target");
+                }
+            }
+            for (String col : targetColumns) {
+                if (!sourceColumns.contains(col)) {
+                    diffs.add(table + ": " + col + " on the target only");
+                }
+            }
+        }
+        String countsProblem = subscribedTables == 0 ? "the subscription has no tables" : null;
+        return new DeepCheck(pair, at, sequences, sequencesProblem, counts, countsProblem, diffs, null);
+    }
+
+    private static List<String> union(Side source, Side target) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        all.addAll(source.counts().keySet());
+        all.addAll(source.notCounted().keySet());
+        all.addAll(target.counts().keySet());
+        all.addAll(target.notCounted().keySet());
+        return new ArrayList<>(all);
+    }
+}

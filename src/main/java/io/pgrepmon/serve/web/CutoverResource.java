@@ -1,0 +1,61 @@
+package io.pgrepmon.serve.web;
+
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.pipeline.DeepCheckJob;
+import io.pgrepmon.publish.SnapshotHub;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/**
+ * Cutover readiness. {@code GET /api/cutover/{pair}} answers 200 only when the pair is Ready and 503 otherwise,
+ * so that a migration script can wait on it: {@code until curl -fs .../api/cutover/orders; do sleep 5; done}.
+ */
+@Path("/api/cutover")
+@Produces(MediaType.APPLICATION_JSON)
+public class CutoverResource {
+
+    private final SnapshotHub hub;
+    private final DeepCheckJob deepChecks;
+
+    public CutoverResource(SnapshotHub hub, DeepCheckJob deepChecks) {
+        this.hub = hub;
+        this.deepChecks = deepChecks;
+    }
+
+    @GET
+    @NonBlocking
+    public Response all() {
+        return hub.latest().map(p -> Response.ok(p.snapshot().cutover()).build()).orElseGet(SnapshotResource::noSnapshot);
+    }
+
+    @GET
+    @Path("/{pair}")
+    @NonBlocking
+    public Response pair(@PathParam("pair") String name) {
+        if (hub.latest().isEmpty()) {
+            return SnapshotResource.noSnapshot();
+        }
+        List<PairCutover> verdicts = hub.latest().get().snapshot().cutover();
+        return verdicts.stream().filter(v -> v.pair().equals(name)).findFirst()
+                .map(v -> Response.status(v.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(v).build())
+                .orElseGet(() -> Response.status(404).entity(new SnapshotResource.ApiError("no such pair",
+                        "pairs: " + verdicts.stream().map(PairCutover::pair).toList())).build());
+    }
+
+    /** Runs the deep checks now (sequences, row counts, columns); the next snapshot's verdicts include them. */
+    @POST
+    @Path("/deep-check")
+    public Uni<List<DeepCheck>> deepCheck() {
+        return deepChecks.runNow();
+    }
+}

@@ -1,0 +1,73 @@
+package io.pgrepmon.judge.cutover;
+
+import io.pgrepmon.model.CutoverCheck;
+import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.SubscriptionInfo;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CutoverEvaluatorTest {
+
+    static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+
+    @Test
+    void verdictIsReadyOnlyWhenEveryCheckPasses() {
+        CutoverCheck ok = CutoverCheck.pass("a", "a", "fine");
+        CutoverCheck unknown = CutoverCheck.unknown("b", "b", "not known");
+        CutoverCheck failed = CutoverCheck.fail("c", "c", "broken", List.of());
+        assertThat(CutoverEvaluator.verdict("p", List.of(ok, ok), null).verdict()).isEqualTo(PairCutover.Verdict.READY);
+        PairCutover withUnknown = CutoverEvaluator.verdict("p", List.of(ok, unknown), null);
+        assertThat(withUnknown.verdict()).isEqualTo(PairCutover.Verdict.UNKNOWN);
+        assertThat(withUnknown.summary()).isEqualTo("unknown: b cannot be decided yet");
+        PairCutover withFailure = CutoverEvaluator.verdict("p", List.of(ok, unknown, failed), null);
+        assertThat(withFailure.verdict()).isEqualTo(PairCutover.Verdict.NOT_READY);
+        assertThat(withFailure.summary()).isEqualTo("not ready: c failed; unknown: b");
+    }
+
+    @Test
+    void sequencesAreComparedWithTheStatementThatFixesThem() {
+        assertThat(CutoverEvaluator.compare("public.s", 100L, 100L, true).status()).isEqualTo("ok");
+        assertThat(CutoverEvaluator.compare("public.s", 100L, 250L, true).status()).isEqualTo("ok");
+        assertThat(CutoverEvaluator.compare("public.s", null, null, true).status()).as("never used on the source").isEqualTo("ok");
+        SequenceReport behind = CutoverEvaluator.compare("public.\"Odd's\"", 100L, null, true);
+        assertThat(behind.status()).isEqualTo("behind");
+        assertThat(behind.fix()).isEqualTo("SELECT setval('public.\"Odd''s\"', 100, true);");
+        assertThat(CutoverEvaluator.compare("public.s", 5L, null, false).status()).isEqualTo("missing");
+    }
+
+    static SubscriptionInfo sub(Integer pid, Instant workerSince) {
+        return new SubscriptionInfo("sub", true, "sub", List.of("pub"), pid, workerSince, null, null, null, null, null,
+                null, null, null, null, null, 0, null, List.of(), null, null, null);
+    }
+
+    @Test
+    void beforePostgres15AStableApplyWorkerIsTheEvidenceOfNoErrors() {
+        Duration window = Duration.ofMinutes(10);
+        Instant start = NOW.minus(Duration.ofHours(1));
+        assertThat(CutoverEvaluator.noNewErrors(sub(42, NOW.minusSeconds(700)), window, start, NOW).result())
+                .isEqualTo(CutoverCheck.Result.PASS);
+        CutoverCheck young = CutoverEvaluator.noNewErrors(sub(42, NOW.minusSeconds(30)), window, start, NOW);
+        assertThat(young.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(young.evidence()).contains("seen for 30 s of the 10 min 0 s window");
+    }
+
+    @Test
+    void deepResultsOlderThanTheLastRowChangeAreStale() {
+        DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null);
+        assertThat(CutoverEvaluator.sequences(deep, "rows changed after the deep check").result())
+                .isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(CutoverEvaluator.sequences(deep, null).result()).isEqualTo(CutoverCheck.Result.PASS);
+        DeepCheck counts = new DeepCheck("p", NOW, List.of(), null,
+                List.of(new DeepCheck.TableCount("public.big", null, null, "about 5000000 rows, above the limit")), null, List.of(), null);
+        CutoverCheck uncounted = CutoverEvaluator.rowCounts(counts, null);
+        assertThat(uncounted.result()).as("an uncounted table is never a pass").isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(uncounted.items()).containsExactly("public.big: about 5000000 rows, above the limit");
+    }
+}

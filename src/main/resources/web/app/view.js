@@ -92,19 +92,16 @@ function metric(label, value, detail = '', field = '') {
 
 function lagTime(p) {
   if (p.lagSeconds === null || p.lagSeconds === undefined) return seconds(null);
-  const lower = (p.lagMethod || '').startsWith('at least');
-  return `${lower ? '≥ ' : ''}${seconds(p.lagSeconds)}`;
+  return `${p.lagMethod === 'lower-bound' ? '≥ ' : ''}${seconds(p.lagSeconds)}`;
 }
 
-// The estimator's sentence (on hover) and a few words for the card.
-const METHODS = [
-  ['heartbeat', 'by the heartbeat row'], ['caught up', 'caught up'], ['replay_lag', "by the walsender's replay_lag"],
-  ['at least', 'lower bound: the slot is not moving'], ['bytes behind', 'bytes behind ÷ apply rate'], ['unknown', 'not measurable yet'],
-];
+// A few words for the card per lag method code; the estimator's sentence shows on hover.
+const METHODS = {
+  heartbeat: 'by the heartbeat row', 'caught-up': 'caught up', 'replay-lag': "by the walsender's replay_lag",
+  'lower-bound': 'lower bound: the slot is not moving', 'apply-rate': 'bytes behind ÷ apply rate', unknown: 'not measurable yet',
+};
 function method(p) {
-  const m = p.lagMethod || '';
-  const found = METHODS.find(([prefix]) => m.startsWith(prefix));
-  return `<abbr class="cursor-help no-underline" title="${esc(m)}">${esc(found ? found[1] : m)}</abbr>`;
+  return `<abbr class="cursor-help no-underline" title="${esc(p.lagMethodText || '')}">${esc(METHODS[p.lagMethod] || p.lagMethod || '')}</abbr>`;
 }
 
 function eta(trend) {

@@ -9,6 +9,7 @@ import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.Units;
+import io.pgrepmon.model.WalSenderActivity;
 import io.pgrepmon.model.WalSenderInfo;
 
 import java.time.Duration;
@@ -142,27 +143,27 @@ public final class HealthRules {
      * everything and confirms nothing, so "all sent" proves nothing. While it moves, null lag columns mean the
      * source is quiet (idle, the last bytes waiting for the next status report), measured lags mean streaming.
      */
-    public static String walSenderActivity(WalSenderInfo sender, Instant flushStillSince, Thresholds thresholds,
+    public static WalSenderActivity walSenderActivity(WalSenderInfo sender, Instant flushStillSince, Thresholds thresholds,
                                            Instant now) {
         if (sender.pendingBytes() == null) {
-            return "unknown";
+            return WalSenderActivity.UNKNOWN;
         }
         if (sender.pendingBytes() == 0) {
-            return "idle";
+            return WalSenderActivity.IDLE;
         }
         if (Duration.between(flushStillSince, now).compareTo(thresholds.walsenderStalled()) >= 0) {
-            return "stalled";
+            return WalSenderActivity.STALLED;
         }
         boolean lagsGone = sender.writeLagMillis() == null && sender.flushLagMillis() == null && sender.replayLagMillis() == null;
-        return lagsGone ? "idle" : "streaming";
+        return lagsGone ? WalSenderActivity.IDLE : WalSenderActivity.STREAMING;
     }
 
     public static Health walSender(WalSenderInfo sender, Instant flushStillSince, Instant now) {
-        if ("stalled".equals(sender.activity())) {
+        if (sender.activity() == WalSenderActivity.STALLED) {
             return new Health.Builder().add(Status.CRITICAL, "walsender stalled: " + Units.bytes(sender.pendingBytes())
                     + " wait and the subscriber has confirmed nothing for " + Units.duration(Duration.between(flushStillSince, now))).build();
         }
-        if ("unknown".equals(sender.activity())) {
+        if (sender.activity() == WalSenderActivity.UNKNOWN) {
             return new Health.Builder().add(Status.WARNING, "walsender positions hidden: the monitor's role lacks"
                     + " pg_read_all_stats (GRANT pg_monitor)").build();
         }

@@ -1,5 +1,6 @@
 package io.pgrepmon.assemble;
 
+import io.pgrepmon.model.LagMethod;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.Units;
 import java.time.Duration;
@@ -27,7 +28,11 @@ final class LagEstimator {
 
     static final Duration WINDOW = Duration.ofSeconds(60);
 
-    record Estimate(Double seconds, String method, Double rateBytesPerSecond) {
+    record Estimate(Double seconds, LagMethod method, String text, Double rateBytesPerSecond) {
+
+        static Estimate unknown(String why) {
+            return new Estimate(null, LagMethod.UNKNOWN, why, null);
+        }
     }
 
     private record Sample(Instant at, long confirmed) {
@@ -58,35 +63,35 @@ final class LagEstimator {
             movedAt = lastMove.get(key);
         }
         if (heartbeatSeconds != null) {
-            return new Estimate(heartbeatSeconds, "heartbeat: the source's clock at this poll minus the beat the target"
+            return new Estimate(heartbeatSeconds, LagMethod.HEARTBEAT, "heartbeat: the source's clock at this poll minus the beat the target"
                     + " has applied (measured, even when the source is idle; resolution one interval)", rate);
         }
         if (lagBytes == null) {
-            return new Estimate(null, "unknown: the slot's confirmed position or the source's current position is not known", rate);
+            return new Estimate(null, LagMethod.UNKNOWN, "unknown: the slot's confirmed position or the source's current position is not known", rate);
         }
         if (lagBytes == 0) {
-            return new Estimate(0.0, "caught up: the slot has confirmed everything the source has written", rate);
+            return new Estimate(0.0, LagMethod.CAUGHT_UP, "caught up: the slot has confirmed everything the source has written", rate);
         }
         if (replayLagMillis != null) {
-            return new Estimate(replayLagMillis / 1000.0,
+            return new Estimate(replayLagMillis / 1000.0, LagMethod.REPLAY_LAG,
                     "replay_lag of the walsender: how long the subscriber took to confirm recent changes, measured on the source", rate);
         }
         // Not moved across the last three polls while changes wait: the recent rate says nothing about now.
         if (rate != null && movedAt != null && stillForThreeSamples(key)) {
             double still = Duration.between(movedAt, now).toMillis() / 1000.0;
-            return new Estimate(still, "at least: the slot's confirmed position has not moved for "
+            return new Estimate(still, LagMethod.LOWER_BOUND, "at least: the slot's confirmed position has not moved for "
                     + Units.duration(Duration.between(movedAt, now)) + " while changes wait", rate);
         }
         if (rate != null && rate > 0) {
-            return new Estimate(round(lagBytes / rate), "bytes behind / apply rate (" + Units.bytes(Math.round(rate))
+            return new Estimate(round(lagBytes / rate), LagMethod.APPLY_RATE, "bytes behind / apply rate (" + Units.bytes(Math.round(rate))
                     + "/s over the last " + Units.duration(Duration.ofMillis(windowMillis(key, now))) + ")", rate);
         }
         if (rate != null && movedAt != null) {
             double still = Duration.between(movedAt, now).toMillis() / 1000.0;
-            return new Estimate(still, "at least: the slot's confirmed position has not moved for "
+            return new Estimate(still, LagMethod.LOWER_BOUND, "at least: the slot's confirmed position has not moved for "
                     + Units.duration(Duration.between(movedAt, now)) + " while changes wait", rate);
         }
-        return new Estimate(null, "unknown until a second poll measures the apply rate", rate);
+        return new Estimate(null, LagMethod.UNKNOWN, "unknown until a second poll measures the apply rate", rate);
     }
 
     /** Forgets pairs that no longer exist. */

@@ -8,6 +8,7 @@ import io.pgrepmon.model.SlotInfo;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.Units;
+import io.pgrepmon.model.WalSenderActivity;
 import io.pgrepmon.model.WalSenderInfo;
 
 import java.time.Instant;
@@ -138,14 +139,14 @@ final class Pairing {
             SubscriptionInfo sub = d.subscription();
             DatabaseSnapshot target = byName.get(d.target());
             Long lag = null;
-            LagEstimator.Estimate estimate = new LagEstimator.Estimate(null, "unknown: the subscription is not linked to a slot", null);
-            String walSender = null;
+            LagEstimator.Estimate estimate = LagEstimator.Estimate.unknown("unknown: the subscription is not linked to a slot");
+            WalSenderActivity walSender = null;
             List<String> missing = List.of();
             if (d.link() != null) {
                 DatabaseSnapshot source = byName.get(d.link().sourceDatabase());
                 if (!source.reachable()) {
                     d.health().add(Status.CRITICAL, "source database " + source.name() + " is unreachable: lag unknown");
-                    estimate = new LagEstimator.Estimate(null, "unknown: the source is unreachable", null);
+                    estimate = LagEstimator.Estimate.unknown("unknown: the source is unreachable");
                 } else {
                     SlotInfo slot = source.slots().stream().filter(s -> s.name().equals(d.link().slotName())).findFirst().orElse(null);
                     WalSenderInfo sender = source.walSenders().stream()
@@ -157,7 +158,7 @@ final class Pairing {
                                 slot.confirmedFlushLsn(), sender == null ? null : sender.replayLagMillis(),
                                 target.reachable() ? heartbeatSeconds(source, target) : null);
                     }
-                    walSender = sender == null ? "none" : sender.activity();
+                    walSender = sender == null ? WalSenderActivity.NONE : sender.activity();
                     if (sender != null) {
                         d.health().addAll(sender.health());
                     }
@@ -173,7 +174,7 @@ final class Pairing {
             String name = nameUse.get(sub.name()) > 1 ? d.target() + "." + sub.name() : sub.name();
             pairs.add(new PairInfo(name, d.link() == null ? null : d.link().sourceDatabase(),
                     d.link() == null ? null : d.link().slotName(), d.target(), sub.name(),
-                    d.link() == null ? null : d.link().linkedBy(), lag, estimate.seconds(), estimate.method(),
+                    d.link() == null ? null : d.link().linkedBy(), lag, estimate.seconds(), estimate.method(), estimate.text(),
                     estimate.rateBytesPerSecond() == null ? null : (double) Math.round(estimate.rateBytesPerSecond()),
                     walSender, sub.tableStates(), missing, d.health().build()));
         }

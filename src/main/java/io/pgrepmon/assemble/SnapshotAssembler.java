@@ -21,6 +21,7 @@ import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.Summary;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.Units;
+import io.pgrepmon.model.WalSenderActivity;
 import io.pgrepmon.model.WalSenderInfo;
 import io.pgrepmon.probe.ActivityProbe;
 import io.pgrepmon.probe.DatabaseReading;
@@ -281,7 +282,7 @@ public final class SnapshotAssembler {
     private static void rollUp(Health.Builder health, String kind, List<Map.Entry<String, Health>> children) {
         for (var child : children) {
             if (child.getValue().status() != Status.HEALTHY) {
-                health.add(child.getValue().status(), kind + " " + child.getKey() + " is " + child.getValue().status().json());
+                health.add(child.getValue().status(), kind + " " + child.getKey() + " is " + child.getValue().status().code());
             }
         }
     }
@@ -297,8 +298,8 @@ public final class SnapshotAssembler {
     private WalSenderInfo walSender(String database, WalSenderInfo sender, Instant now, long tick) {
         Instant still = walSenderFlush.since(ChangeClock.key(database, sender.slotName(), Integer.toString(sender.pid())),
                 sender.flushLsn() == null ? null : sender.flushLsn().value(), now, tick);
-        String activity = HealthRules.walSenderActivity(sender, still, thresholds, now);
-        WalSenderInfo classified = sender.withActivity(activity, "stalled".equals(activity) ? still : null, null);
+        WalSenderActivity activity = HealthRules.walSenderActivity(sender, still, thresholds, now);
+        WalSenderInfo classified = sender.withActivity(activity, activity == WalSenderActivity.STALLED ? still : null, null);
         return classified.withActivity(activity, classified.stalledSince(), HealthRules.walSender(classified, still, now));
     }
 

@@ -15,7 +15,7 @@ import java.util.List;
  * @param resolvedAt when it resolved; null until then
  */
 @RegisterForReflection
-public record Alert(String subject, String kind, String severity, String state, Instant since, Instant firedAt,
+public record Alert(String subject, String kind, Severity severity, AlertState state, Instant since, Instant firedAt,
                     Instant resolvedAt, List<String> reasons) {
 
     public Alert {

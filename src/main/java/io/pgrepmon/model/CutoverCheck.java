@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One check of a pair's cutover readiness, with its evidence: the numbers, tables or sequences concerned.
@@ -25,8 +24,8 @@ public record CutoverCheck(String id, String title, Result result, String eviden
         PASS, FAIL, UNKNOWN;
 
         @JsonValue
-        public String json() {
-            return name().toLowerCase(Locale.ROOT);
+        public String code() {
+            return Codes.of(this);
         }
     }
 

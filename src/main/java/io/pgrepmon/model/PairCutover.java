@@ -5,7 +5,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Whether a pair may be cut over now: Ready only when every check passes; Not ready when any fails; Unknown when
@@ -28,8 +27,8 @@ public record PairCutover(String pair, Verdict verdict, String summary, List<Cut
         READY, NOT_READY, UNKNOWN;
 
         @JsonValue
-        public String json() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        public String code() {
+            return Codes.of(this);
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  *                         confirmed flush; null when the slot or the source is not known
  * @param lagSeconds       an estimate of how far behind the subscriber is in time; {@code lagMethod} says how it was
  *                         obtained (no catalog measures it exactly)
+ * @param lagMethodText    the method in a sentence, with its figures (the apply rate, how long the slot has been still)
  * @param applyRateBytesPerSecond how fast the slot's confirmed position has been advancing recently
  * @param walSender        the walsender's activity: idle, streaming, stalled, or none when no walsender serves the slot
  * @param tableStates      the subscription's tables per state letter
@@ -23,8 +24,9 @@ import java.util.Map;
  */
 @RegisterForReflection
 public record PairInfo(String name, String sourceDatabase, String slotName, String targetDatabase,
-                       String subscription, String linkedBy, Long lagBytes, Double lagSeconds, String lagMethod,
-                       Double applyRateBytesPerSecond, String walSender, Map<String, Integer> tableStates,
+                       String subscription, String linkedBy, Long lagBytes, Double lagSeconds, LagMethod lagMethod,
+                       String lagMethodText,
+                       Double applyRateBytesPerSecond, WalSenderActivity walSender, Map<String, Integer> tableStates,
                        List<String> missingTables, Health health) {
 
     public PairInfo {

@@ -11,5 +11,5 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param fix         the statement an operator would run on the target (shown, never executed by the monitor)
  */
 @RegisterForReflection
-public record SequenceReport(String sequence, Long sourceValue, Long targetValue, String status, String fix) {
+public record SequenceReport(String sequence, Long sourceValue, Long targetValue, SequenceStatus status, String fix) {
 }

@@ -2,8 +2,6 @@ package io.pgrepmon.model;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Locale;
-
 /** Health of a component, from best to worst; DOWN is only for a database that could not be polled. */
 public enum Status {
     HEALTHY, WARNING, CRITICAL, DOWN;
@@ -13,7 +11,7 @@ public enum Status {
     }
 
     @JsonValue
-    public String json() {
-        return name().toLowerCase(Locale.ROOT);
+    public String code() {
+        return Codes.of(this);
     }
 }

@@ -13,5 +13,5 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param text       the estimate in words, with the window it comes from
  */
 @RegisterForReflection
-public record Trend(String subject, String kind, String direction, Double etaSeconds, Double perSecond, String text) {
+public record Trend(String subject, String kind, TrendDirection direction, Double etaSeconds, Double perSecond, String text) {
 }

@@ -19,9 +19,9 @@ import java.time.Instant;
 @RegisterForReflection
 public record WalSenderInfo(int pid, String applicationName, String slotName, String state, Lsn sentLsn, Lsn writeLsn,
                             Lsn flushLsn, Lsn replayLsn, Long writeLagMillis, Long flushLagMillis, Long replayLagMillis,
-                            Instant replyTime, Long pendingBytes, String activity, Instant stalledSince, Health health) {
+                            Instant replyTime, Long pendingBytes, WalSenderActivity activity, Instant stalledSince, Health health) {
 
-    public WalSenderInfo withActivity(String newActivity, Instant since, Health newHealth) {
+    public WalSenderInfo withActivity(WalSenderActivity newActivity, Instant since, Health newHealth) {
         return new WalSenderInfo(pid, applicationName, slotName, state, sentLsn, writeLsn, flushLsn, replayLsn,
                 writeLagMillis, flushLagMillis, replayLagMillis, replyTime, pendingBytes, newActivity, since, newHealth);
     }

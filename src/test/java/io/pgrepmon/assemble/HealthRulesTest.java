@@ -8,6 +8,7 @@ import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.WalSenderActivity;
 import io.pgrepmon.model.WalSenderInfo;
 import org.junit.jupiter.api.Test;
 
@@ -161,16 +162,16 @@ class HealthRulesTest {
     @Test
     void walSenderIdleIsToldApartFromStalled() {
         assertThat(HealthRules.walSenderActivity(sender(0, 100, 100, null), NOW.minusSeconds(600), THRESHOLDS, NOW))
-                .isEqualTo("idle");
+                .isEqualTo(WalSenderActivity.IDLE);
         assertThat(HealthRules.walSenderActivity(sender(50, 150, 100, null), NOW.minusSeconds(5), THRESHOLDS, NOW))
-                .as("lag columns gone, confirmed position moving: the source is quiet").isEqualTo("idle");
+                .as("lag columns gone, confirmed position moving: the source is quiet").isEqualTo(WalSenderActivity.IDLE);
         assertThat(HealthRules.walSenderActivity(sender(50, 150, 100, null), NOW.minusSeconds(61), THRESHOLDS, NOW))
-                .as("all sent but nothing confirmed for a minute: a blocked subscriber, not a quiet source").isEqualTo("stalled");
+                .as("all sent but nothing confirmed for a minute: a blocked subscriber, not a quiet source").isEqualTo(WalSenderActivity.STALLED);
         assertThat(HealthRules.walSenderActivity(sender(50, 120, 100, 300L), NOW.minusSeconds(5), THRESHOLDS, NOW))
-                .isEqualTo("streaming");
+                .isEqualTo(WalSenderActivity.STREAMING);
         WalSenderInfo stalled = sender(50, 120, 100, 300L);
-        assertThat(HealthRules.walSenderActivity(stalled, NOW.minusSeconds(61), THRESHOLDS, NOW)).isEqualTo("stalled");
-        Health health = HealthRules.walSender(stalled.withActivity("stalled", NOW.minusSeconds(61), null), NOW.minusSeconds(61), NOW);
+        assertThat(HealthRules.walSenderActivity(stalled, NOW.minusSeconds(61), THRESHOLDS, NOW)).isEqualTo(WalSenderActivity.STALLED);
+        Health health = HealthRules.walSender(stalled.withActivity(WalSenderActivity.STALLED, NOW.minusSeconds(61), null), NOW.minusSeconds(61), NOW);
         assertThat(health.status()).isEqualTo(Status.CRITICAL);
         assertThat(health.reasons().get(0)).contains("50 B wait", "confirmed nothing for 61 s");
     }

@@ -5,6 +5,7 @@ import io.pgrepmon.config.PairSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.Health;
+import io.pgrepmon.model.LagMethod;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SlotInfo;
 import io.pgrepmon.model.Snapshot;
@@ -216,20 +217,23 @@ class SnapshotAssemblerTest {
         Snapshot caughtUp = assembler.assemble(List.of(source(SOURCE, t0, Fixtures.slotAt("orders", 0, 1000)),
                 target(t0, sub("orders", "orders"))), t0, 1);
         assertThat(caughtUp.pairs().get(0).lagSeconds()).isZero();
-        assertThat(caughtUp.pairs().get(0).lagMethod()).startsWith("caught up");
+        assertThat(caughtUp.pairs().get(0).lagMethod()).isEqualTo(LagMethod.CAUGHT_UP);
+        assertThat(caughtUp.pairs().get(0).lagMethodText()).startsWith("caught up");
 
         // Confirmed advanced 10 000 bytes in 10 s; 5 000 bytes behind: 0.5 s at that rate.
         Snapshot rate = assembler.assemble(List.of(source(SOURCE, t1, Fixtures.slotAt("orders", 5000, 11_000)),
                 target(t1, sub("orders", "orders"))), t1, 1);
         assertThat(rate.pairs().get(0).applyRateBytesPerSecond()).isEqualTo(1000.0);
         assertThat(rate.pairs().get(0).lagSeconds()).isEqualTo(5.0);
-        assertThat(rate.pairs().get(0).lagMethod()).startsWith("bytes behind / apply rate (1000 B/s");
+        assertThat(rate.pairs().get(0).lagMethod()).isEqualTo(LagMethod.APPLY_RATE);
+        assertThat(rate.pairs().get(0).lagMethodText()).startsWith("bytes behind / apply rate (1000 B/s");
 
         // Nothing confirmed for a minute and more: the rate over the window is 0, the figure is a lower bound.
         Instant t2 = t1.plusSeconds(70);
         Snapshot still = assembler.assemble(List.of(source(SOURCE, t2, Fixtures.slotAt("orders", 9000, 11_000)),
                 target(t2, sub("orders", "orders"))), t2, 1);
         assertThat(still.pairs().get(0).lagSeconds()).isEqualTo(70.0);
-        assertThat(still.pairs().get(0).lagMethod()).startsWith("at least");
+        assertThat(still.pairs().get(0).lagMethod()).isEqualTo(LagMethod.LOWER_BOUND);
+        assertThat(still.pairs().get(0).lagMethodText()).startsWith("at least");
     }
 }

@@ -5,6 +5,7 @@ import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.judge.alert.AlertRules.Transition;
 import io.pgrepmon.model.Alert;
 import io.pgrepmon.model.AlertsView;
+import io.pgrepmon.model.Severity;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,10 +89,10 @@ public class AlertNotifier {
                         failure -> {
                             target.failed().incrementAndGet();
                             String reason = describe(failure);
-                            target.lastError().set(transition.event() + " of " + transition.alert().subject() + " not delivered after "
+                            target.lastError().set(transition.event().code() + " of " + transition.alert().subject() + " not delivered after "
                                     + ATTEMPTS + " attempts: " + reason);
                             target.lastErrorAt().set(Instant.now());
-                            Log.warnf("alert %s of %s not delivered to %s: %s", transition.event(), transition.alert().subject(),
+                            Log.warnf("alert %s of %s not delivered to %s: %s", transition.event().code(), transition.alert().subject(),
                                     target.name(), reason);
                         });
     }
@@ -107,7 +108,7 @@ public class AlertNotifier {
 
     static Map<String, Object> payload(Transition transition) {
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("event", transition.event());
+        payload.put("event", transition.event().code());
         payload.put("monitor", "pg-replication-monitor");
         payload.put("alert", transition.alert());
         return payload;
@@ -116,11 +117,11 @@ public class AlertNotifier {
     static String slackText(Transition transition) {
         Alert a = transition.alert();
         String icon = switch (transition.event()) {
-            case "resolved" -> ":white_check_mark:";
-            case "escalated" -> ":rotating_light:";
-            default -> a.severity().equals("critical") ? ":red_circle:" : ":warning:";
+            case RESOLVED -> ":white_check_mark:";
+            case ESCALATED -> ":rotating_light:";
+            case FIRING -> a.severity() == Severity.CRITICAL ? ":red_circle:" : ":warning:";
         };
-        return icon + " " + transition.event().toUpperCase(java.util.Locale.ROOT) + " " + a.severity() + " " + a.kind() + " "
+        return icon + " " + transition.event().code().toUpperCase(java.util.Locale.ROOT) + " " + a.severity().code() + " " + a.kind() + " "
                 + a.subject() + (a.reasons().isEmpty() ? "" : ": " + String.join("; ", a.reasons()));
     }
 

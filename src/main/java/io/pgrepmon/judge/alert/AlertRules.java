@@ -1,6 +1,9 @@
 package io.pgrepmon.judge.alert;
 
 import io.pgrepmon.model.Alert;
+import io.pgrepmon.model.AlertEvent;
+import io.pgrepmon.model.AlertState;
+import io.pgrepmon.model.Severity;
 import io.pgrepmon.model.Status;
 
 import java.time.Duration;
@@ -28,7 +31,7 @@ public final class AlertRules {
     }
 
     /** A change worth telling someone about: firing, escalated (warning to critical) or resolved. */
-    public record Transition(String event, Alert alert) {
+    public record Transition(AlertEvent event, Alert alert) {
     }
 
     private static final int RECENT = 50;
@@ -45,8 +48,8 @@ public final class AlertRules {
         this.minSeverity = minSeverity;
     }
 
-    static String severity(Status status) {
-        return status == Status.WARNING ? "warning" : "critical";
+    static Severity severity(Status status) {
+        return status == Status.WARNING ? Severity.WARNING : Severity.CRITICAL;
     }
 
     private boolean bad(Status status) {
@@ -61,26 +64,26 @@ public final class AlertRules {
             seen.add(key);
             Alert current = tracked.get(key);
             if (bad(o.status())) {
-                String severity = severity(o.status());
+                Severity severity = severity(o.status());
                 if (current == null) {
-                    tracked.put(key, new Alert(o.subject(), o.kind(), severity, "pending", now, null, null, o.reasons()));
-                } else if (current.state().equals("pending")) {
+                    tracked.put(key, new Alert(o.subject(), o.kind(), severity, AlertState.PENDING, now, null, null, o.reasons()));
+                } else if (current.state() == AlertState.PENDING) {
                     if (Duration.between(current.since(), now).compareTo(forDuration) >= 0) {
-                        Alert firing = new Alert(o.subject(), o.kind(), severity, "firing", now, now, null, o.reasons());
+                        Alert firing = new Alert(o.subject(), o.kind(), severity, AlertState.FIRING, now, now, null, o.reasons());
                         tracked.put(key, firing);
-                        transitions.add(new Transition("firing", firing));
+                        transitions.add(new Transition(AlertEvent.FIRING, firing));
                     } else {
-                        tracked.put(key, new Alert(o.subject(), o.kind(), severity, "pending", current.since(), null, null, o.reasons()));
+                        tracked.put(key, new Alert(o.subject(), o.kind(), severity, AlertState.PENDING, current.since(), null, null, o.reasons()));
                     }
                 } else {
-                    boolean escalated = current.severity().equals("warning") && severity.equals("critical");
+                    boolean escalated = current.severity() == Severity.WARNING && severity == Severity.CRITICAL;
                     // A firing alert keeps the worst severity it reached; back from resolving, it is firing again.
-                    String kept = current.severity().equals("critical") ? "critical" : severity;
-                    Instant since = current.state().equals("firing") ? current.since() : now;
-                    Alert firing = new Alert(o.subject(), o.kind(), kept, "firing", since, current.firedAt(), null, o.reasons());
+                    Severity kept = current.severity() == Severity.CRITICAL ? Severity.CRITICAL : severity;
+                    Instant since = current.state() == AlertState.FIRING ? current.since() : now;
+                    Alert firing = new Alert(o.subject(), o.kind(), kept, AlertState.FIRING, since, current.firedAt(), null, o.reasons());
                     tracked.put(key, firing);
                     if (escalated) {
-                        transitions.add(new Transition("escalated", firing));
+                        transitions.add(new Transition(AlertEvent.ESCALATED, firing));
                     }
                 }
             } else {
@@ -100,29 +103,29 @@ public final class AlertRules {
             return;
         }
         switch (current.state()) {
-            case "pending" -> tracked.remove(key);
-            case "firing" -> tracked.put(key, new Alert(current.subject(), current.kind(), current.severity(), "resolving",
+            case PENDING -> tracked.remove(key);
+            case FIRING -> tracked.put(key, new Alert(current.subject(), current.kind(), current.severity(), AlertState.RESOLVING,
                     now, current.firedAt(), null, current.reasons()));
-            case "resolving" -> {
+            case RESOLVING -> {
                 if (Duration.between(current.since(), now).compareTo(resolveAfter) >= 0) {
-                    Alert resolved = new Alert(current.subject(), current.kind(), current.severity(), "resolved", now,
+                    Alert resolved = new Alert(current.subject(), current.kind(), current.severity(), AlertState.RESOLVED, now,
                             current.firedAt(), now, current.reasons());
                     tracked.remove(key);
                     recent.addFirst(resolved);
                     while (recent.size() > RECENT) {
                         recent.removeLast();
                     }
-                    transitions.add(new Transition("resolved", resolved));
+                    transitions.add(new Transition(AlertEvent.RESOLVED, resolved));
                 }
             }
-            default -> tracked.remove(key);
+            case RESOLVED -> tracked.remove(key);
         }
     }
 
     /** Pending, firing and resolving alerts, the most severe first. */
     public List<Alert> active() {
         return tracked.values().stream()
-                .sorted(Comparator.comparing((Alert a) -> a.severity().equals("critical") ? 0 : 1).thenComparing(Alert::subject))
+                .sorted(Comparator.comparing((Alert a) -> a.severity() == Severity.CRITICAL ? 0 : 1).thenComparing(Alert::subject))
                 .toList();
     }
 

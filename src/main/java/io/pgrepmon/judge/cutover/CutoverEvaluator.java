@@ -8,6 +8,7 @@ import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.PairCutover.Verdict;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.SequenceStatus;
 import io.pgrepmon.model.SlotInfo;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SourceActivity;
@@ -242,8 +243,8 @@ public final class CutoverEvaluator {
         if (deep.sequencesProblem() != null) {
             return unknown(id, title, deep.sequencesProblem());
         }
-        List<String> behind = deep.sequences().stream().filter(s -> !"ok".equals(s.status()))
-                .map(s -> s.sequence() + ": " + s.status() + (s.fix() == null ? "" : " (" + s.fix() + ")")).toList();
+        List<String> behind = deep.sequences().stream().filter(s -> s.status() != SequenceStatus.OK)
+                .map(s -> s.sequence() + ": " + s.status().code() + (s.fix() == null ? "" : " (" + s.fix() + ")")).toList();
         if (!behind.isEmpty()) {
             return fail(id, title, behind.size() + " of " + deep.sequences().size() + " sequence(s) not ready", behind);
         }
@@ -307,14 +308,14 @@ public final class CutoverEvaluator {
     /** Used by the deep checker: the statement that brings a target sequence up to the source's value. */
     static SequenceReport compare(String sequence, Long source, Long target, boolean onTarget) {
         if (!onTarget) {
-            return new SequenceReport(sequence, source, null, "missing", "CREATE SEQUENCE " + sequence + " on the target");
+            return new SequenceReport(sequence, source, null, SequenceStatus.MISSING, "CREATE SEQUENCE " + sequence + " on the target");
         }
         if (source == null) {
-            return new SequenceReport(sequence, null, target, "ok", null);
+            return new SequenceReport(sequence, null, target, SequenceStatus.OK, null);
         }
         if (target != null && target >= source) {
-            return new SequenceReport(sequence, source, target, "ok", null);
+            return new SequenceReport(sequence, source, target, SequenceStatus.OK, null);
         }
-        return new SequenceReport(sequence, source, target, "behind", "SELECT setval('" + sequence.replace("'", "''") + "', " + source + ", true);");
+        return new SequenceReport(sequence, source, target, SequenceStatus.BEHIND, "SELECT setval('" + sequence.replace("'", "''") + "', " + source + ", true);");
     }
 }

@@ -8,6 +8,7 @@ import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.Trend;
+import io.pgrepmon.model.TrendDirection;
 import io.pgrepmon.model.Units;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -87,7 +88,7 @@ public class History {
         List<Trend> trends = new ArrayList<>();
         for (PairInfo pair : snapshot.pairs()) {
             Series lag = series.get("pair/" + pair.name() + "/lag-bytes");
-            Trends.LagTrend trend = lag == null ? new Trends.LagTrend("unknown", null, null, "lag unknown")
+            Trends.LagTrend trend = lag == null ? new Trends.LagTrend(TrendDirection.UNKNOWN, null, null, "lag unknown")
                     : Trends.lag(lag.since(from), trendWindow);
             trends.add(new Trend(pair.name(), "lag", trend.direction(), trend.etaSeconds(), trend.bytesPerSecond(), trend.text()));
         }
@@ -100,7 +101,7 @@ public class History {
                 List<Series.Point> points = safe.since(from);
                 Double eta = Trends.secondsUntilLost(points);
                 Double slope = Trends.slopePerSecond(points);
-                trends.add(new Trend(db.name() + "/" + slot.name(), "slot-loss", eta == null ? "stable" : "shrinking", eta, slope,
+                trends.add(new Trend(db.name() + "/" + slot.name(), "slot-loss", eta == null ? TrendDirection.STABLE : TrendDirection.SHRINKING, eta, slope,
                         eta == null ? "safe_wal_size is not shrinking over the last " + Units.duration(trendWindow)
                                 : "at the current rate the slot would lose WAL in about " + Units.duration(Duration.ofSeconds(Math.round(eta)))));
             }

@@ -1,5 +1,6 @@
 package io.pgrepmon.judge.history;
 
+import io.pgrepmon.model.TrendDirection;
 import io.pgrepmon.model.Units;
 
 import java.time.Duration;
@@ -37,16 +38,16 @@ public final class Trends {
      * What a lag series says. {@code direction}: caught-up, catching-up (with an ETA), falling-behind, steady or
      * unknown (not enough points yet).
      */
-    public record LagTrend(String direction, Double etaSeconds, Double bytesPerSecond, String text) {
+    public record LagTrend(TrendDirection direction, Double etaSeconds, Double bytesPerSecond, String text) {
     }
 
     static LagTrend lag(List<Series.Point> points, Duration window) {
         if (points.isEmpty()) {
-            return new LagTrend("unknown", null, null, "no data yet");
+            return new LagTrend(TrendDirection.UNKNOWN, null, null, "no data yet");
         }
         double current = points.get(points.size() - 1).v();
         if (current == 0) {
-            return new LagTrend("caught-up", 0.0, null, "caught up");
+            return new LagTrend(TrendDirection.CAUGHT_UP, 0.0, null, "caught up");
         }
         // Only the current spell of lag says where it is going: a jump from 0 followed by a steady decrease is
         // catching up, though a line through the zeros before it would rise.
@@ -56,21 +57,21 @@ public final class Trends {
         }
         Double slope = slopePerSecond(points.subList(firstNonZero, points.size()));
         if (slope == null) {
-            return new LagTrend("unknown", null, null, "not enough points yet for a trend");
+            return new LagTrend(TrendDirection.UNKNOWN, null, null, "not enough points yet for a trend");
         }
         String over = " over the last " + Units.duration(window);
         // Below a byte a second the lag is flat for any practical purpose.
         if (slope < -1) {
             double eta = current / -slope;
-            return new LagTrend("catching-up", Math.round(eta * 10) / 10.0, slope,
+            return new LagTrend(TrendDirection.CATCHING_UP, Math.round(eta * 10) / 10.0, slope,
                     "catching up at " + Units.bytes(Math.round(-slope)) + "/s" + over + ": caught up in about "
                             + Units.duration(Duration.ofSeconds(Math.round(eta))));
         }
         if (slope > 1) {
-            return new LagTrend("falling-behind", null, slope,
+            return new LagTrend(TrendDirection.FALLING_BEHIND, null, slope,
                     "falling behind: the lag grows by " + Units.bytes(Math.round(slope)) + "/s" + over);
         }
-        return new LagTrend("steady", null, slope, "steady at " + Units.bytes(Math.round(current)) + over);
+        return new LagTrend(TrendDirection.STEADY, null, slope, "steady at " + Units.bytes(Math.round(current)) + over);
     }
 
     /** When a slot's safe_wal_size would reach 0 at the current rate; null when it is not shrinking. */

@@ -29,7 +29,7 @@ public class SnapshotReadinessCheck implements HealthCheck {
         }
         response.up().withData("snapshot", latest.get().snapshot().sequence());
         for (DatabaseSnapshot db : latest.get().snapshot().databases()) {
-            response.withData(db.name(), db.health().status().json());
+            response.withData(db.name(), db.health().status().code());
         }
         return response.build();
     }

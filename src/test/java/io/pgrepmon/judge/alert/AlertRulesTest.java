@@ -2,6 +2,9 @@ package io.pgrepmon.judge.alert;
 
 import io.pgrepmon.judge.alert.AlertRules.Observation;
 import io.pgrepmon.judge.alert.AlertRules.Transition;
+import io.pgrepmon.model.AlertEvent;
+import io.pgrepmon.model.AlertState;
+import io.pgrepmon.model.Severity;
 import io.pgrepmon.model.Status;
 import org.junit.jupiter.api.Test;
 
@@ -23,23 +26,23 @@ class AlertRulesTest {
     @Test
     void firesOnlyAfterStayingUnhealthyAndResolvesOnlyAfterStayingHealthy() {
         assertThat(at(0, Status.WARNING)).isEmpty();
-        assertThat(rules.active()).singleElement().extracting("state").isEqualTo("pending");
+        assertThat(rules.active()).singleElement().extracting("state").isEqualTo(AlertState.PENDING);
         assertThat(at(59, Status.WARNING)).isEmpty();
         List<Transition> fired = at(60, Status.WARNING);
         assertThat(fired).singleElement().satisfies(t -> {
-            assertThat(t.event()).isEqualTo("firing");
-            assertThat(t.alert().severity()).isEqualTo("warning");
+            assertThat(t.event()).isEqualTo(AlertEvent.FIRING);
+            assertThat(t.alert().severity()).isEqualTo(Severity.WARNING);
             assertThat(t.alert().firedAt()).isEqualTo(t0.plusSeconds(60));
         });
-        assertThat(at(70, Status.CRITICAL)).singleElement().extracting(Transition::event).isEqualTo("escalated");
+        assertThat(at(70, Status.CRITICAL)).singleElement().extracting(Transition::event).isEqualTo(AlertEvent.ESCALATED);
         assertThat(at(80, Status.HEALTHY)).as("resolving, not yet resolved").isEmpty();
-        assertThat(rules.active()).singleElement().extracting("state").isEqualTo("resolving");
+        assertThat(rules.active()).singleElement().extracting("state").isEqualTo(AlertState.RESOLVING);
         assertThat(at(150, Status.WARNING)).as("unhealthy again while resolving: firing, no new notification").isEmpty();
-        assertThat(rules.active()).singleElement().extracting("state", "severity").containsExactly("firing", "critical");
+        assertThat(rules.active()).singleElement().extracting("state", "severity").containsExactly(AlertState.FIRING, Severity.CRITICAL);
         assertThat(at(160, Status.HEALTHY)).isEmpty();
         assertThat(at(279, Status.HEALTHY)).isEmpty();
         assertThat(at(280, Status.HEALTHY)).singleElement().satisfies(t -> {
-            assertThat(t.event()).isEqualTo("resolved");
+            assertThat(t.event()).isEqualTo(AlertEvent.RESOLVED);
             assertThat(t.alert().resolvedAt()).isEqualTo(t0.plusSeconds(280));
         });
         assertThat(rules.active()).isEmpty();
@@ -62,8 +65,8 @@ class AlertRulesTest {
         assertThat(critical.active()).isEmpty();
         critical.observe(List.of(new Observation("db", "database", Status.DOWN, List.of("unreachable"))), now);
         assertThat(critical.observe(List.of(new Observation("db", "database", Status.DOWN, List.of())), now.plusSeconds(1)))
-                .singleElement().extracting(Transition::event).isEqualTo("firing");
+                .singleElement().extracting(Transition::event).isEqualTo(AlertEvent.FIRING);
         critical.observe(List.of(), now.plusSeconds(2));
-        assertThat(critical.observe(List.of(), now.plusSeconds(3))).singleElement().extracting(Transition::event).isEqualTo("resolved");
+        assertThat(critical.observe(List.of(), now.plusSeconds(3))).singleElement().extracting(Transition::event).isEqualTo(AlertEvent.RESOLVED);
     }
 }

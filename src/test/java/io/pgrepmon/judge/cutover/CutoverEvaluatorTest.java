@@ -4,6 +4,7 @@ import io.pgrepmon.model.CutoverCheck;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.SequenceStatus;
 import io.pgrepmon.model.SubscriptionInfo;
 import org.junit.jupiter.api.Test;
 
@@ -33,13 +34,13 @@ class CutoverEvaluatorTest {
 
     @Test
     void sequencesAreComparedWithTheStatementThatFixesThem() {
-        assertThat(CutoverEvaluator.compare("public.s", 100L, 100L, true).status()).isEqualTo("ok");
-        assertThat(CutoverEvaluator.compare("public.s", 100L, 250L, true).status()).isEqualTo("ok");
-        assertThat(CutoverEvaluator.compare("public.s", null, null, true).status()).as("never used on the source").isEqualTo("ok");
+        assertThat(CutoverEvaluator.compare("public.s", 100L, 100L, true).status()).isEqualTo(SequenceStatus.OK);
+        assertThat(CutoverEvaluator.compare("public.s", 100L, 250L, true).status()).isEqualTo(SequenceStatus.OK);
+        assertThat(CutoverEvaluator.compare("public.s", null, null, true).status()).as("never used on the source").isEqualTo(SequenceStatus.OK);
         SequenceReport behind = CutoverEvaluator.compare("public.\"Odd's\"", 100L, null, true);
-        assertThat(behind.status()).isEqualTo("behind");
+        assertThat(behind.status()).isEqualTo(SequenceStatus.BEHIND);
         assertThat(behind.fix()).isEqualTo("SELECT setval('public.\"Odd''s\"', 100, true);");
-        assertThat(CutoverEvaluator.compare("public.s", 5L, null, false).status()).isEqualTo("missing");
+        assertThat(CutoverEvaluator.compare("public.s", 5L, null, false).status()).isEqualTo(SequenceStatus.MISSING);
     }
 
     static SubscriptionInfo sub(Integer pid, Instant workerSince) {

@@ -1,5 +1,6 @@
 package io.pgrepmon.judge.history;
 
+import io.pgrepmon.model.TrendDirection;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,16 +29,16 @@ class TrendsTest {
     void lagTrendSaysWhenItWillBeCaughtUpOrThatItFallsBehind() {
         Trends.LagTrend catching = Trends.lag(line(10_000, -100, 12), Duration.ofMinutes(1));
         // 10 000 - 100 * 55 = 4 500 bytes left at 100 B/s: 45 s.
-        assertThat(catching.direction()).isEqualTo("catching-up");
+        assertThat(catching.direction()).isEqualTo(TrendDirection.CATCHING_UP);
         assertThat(catching.etaSeconds()).isEqualTo(45.0);
         assertThat(catching.text()).isEqualTo("catching up at 100 B/s over the last 60 s: caught up in about 45 s");
         Trends.LagTrend falling = Trends.lag(line(10_000, 2048, 12), Duration.ofMinutes(1));
-        assertThat(falling.direction()).isEqualTo("falling-behind");
+        assertThat(falling.direction()).isEqualTo(TrendDirection.FALLING_BEHIND);
         assertThat(falling.etaSeconds()).isNull();
         assertThat(falling.text()).contains("grows by 2.0 KiB/s");
-        assertThat(Trends.lag(line(0, 0, 5), Duration.ofMinutes(1)).direction()).isEqualTo("caught-up");
-        assertThat(Trends.lag(line(500, 0, 5), Duration.ofMinutes(1)).direction()).isEqualTo("steady");
-        assertThat(Trends.lag(line(500, -1, 2), Duration.ofMinutes(1)).direction()).isEqualTo("unknown");
+        assertThat(Trends.lag(line(0, 0, 5), Duration.ofMinutes(1)).direction()).isEqualTo(TrendDirection.CAUGHT_UP);
+        assertThat(Trends.lag(line(500, 0, 5), Duration.ofMinutes(1)).direction()).isEqualTo(TrendDirection.STEADY);
+        assertThat(Trends.lag(line(500, -1, 2), Duration.ofMinutes(1)).direction()).isEqualTo(TrendDirection.UNKNOWN);
     }
 
     @Test
@@ -49,7 +50,7 @@ class TrendsTest {
             points.add(new Series.Point(p.t() + 100_000L, p.v()));
         }
         Trends.LagTrend trend = Trends.lag(points, Duration.ofMinutes(5));
-        assertThat(trend.direction()).isEqualTo("catching-up");
+        assertThat(trend.direction()).isEqualTo(TrendDirection.CATCHING_UP);
         // 500 000 bytes left at 20 000 B/s.
         assertThat(trend.etaSeconds()).isEqualTo(25.0);
     }

@@ -1,6 +1,6 @@
 package io.pgrepmon.assemble;
 
-import io.pgrepmon.config.MonitorConfig.Thresholds;
+import io.pgrepmon.config.MonitorSettings.Thresholds;
 import io.pgrepmon.model.Health;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.SlotInfo;
@@ -64,9 +64,9 @@ public final class HealthRules {
             if (!"lost".equals(slot.walStatus())) {
                 health.add(Status.WARNING, "lag unknown: the slot has no confirmed flush position yet");
             }
-        } else if (slot.lagBytes() > thresholds.effectiveLagBytesCritical()) {
+        } else if (slot.lagBytes() > thresholds.lagBytesCritical()) {
             health.add(Status.CRITICAL, Units.bytes(slot.lagBytes()) + " behind (critical above "
-                    + Units.bytes(thresholds.effectiveLagBytesCritical()) + ")");
+                    + Units.bytes(thresholds.lagBytesCritical()) + ")");
         } else if (slot.lagBytes() > thresholds.lagBytes()) {
             health.add(Status.WARNING, Units.bytes(slot.lagBytes()) + " behind (threshold " + Units.bytes(thresholds.lagBytes()) + ")");
         }

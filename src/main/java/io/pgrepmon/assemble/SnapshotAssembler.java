@@ -1,6 +1,6 @@
 package io.pgrepmon.assemble;
 
-import io.pgrepmon.config.MonitorConfig.Thresholds;
+import io.pgrepmon.config.MonitorSettings.Thresholds;
 import io.pgrepmon.config.PairSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.AlertsView;

@@ -49,7 +49,33 @@ public final class ConfigValidator {
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new MonitorSettings(databases, pairs, security, heartbeats);
+        return new MonitorSettings(databases, pairs, security, heartbeats, poll(config), thresholds(config.thresholds()),
+                cutover(config.cutover()), new MonitorSettings.History(config.history().retention(),
+                config.history().trendWindow()), alerts(config.alerts()));
+    }
+
+    private static MonitorSettings.Poll poll(MonitorConfig config) {
+        return new MonitorSettings.Poll(config.refreshInterval(), config.connectTimeout(), config.queryTimeout(),
+                config.idleTimeout(), config.tcpKeepAlive());
+    }
+
+    private static MonitorSettings.Thresholds thresholds(MonitorConfig.Thresholds t) {
+        return new MonitorSettings.Thresholds(t.lagBytes(), t.effectiveLagBytesCritical(), t.slotInactive(),
+                t.safeWalSize(), t.walsenderStalled(), t.tableSyncStuck(), t.errorRecent());
+    }
+
+    private static MonitorSettings.Cutover cutover(MonitorConfig.Cutover c) {
+        return new MonitorSettings.Cutover(c.observationWindow(), c.quietPeriod(), c.deepCheckInterval(),
+                c.deepCheckTimeout(), c.exactCountMaxRows(), c.maxTables());
+    }
+
+    /** Called only once the alerts have been checked: min-severity and every format are known values. */
+    private static MonitorSettings.Alerts alerts(MonitorConfig.Alerts a) {
+        List<MonitorSettings.Webhook> hooks = a.webhooks().orElse(List.of()).stream()
+                .map(h -> new MonitorSettings.Webhook(h.url(), MonitorSettings.Webhook.Format.valueOf(
+                        h.format().toUpperCase(java.util.Locale.ROOT)))).toList();
+        return new MonitorSettings.Alerts(a.forDuration(), a.resolveAfter(),
+                "critical".equalsIgnoreCase(a.minSeverity()), hooks);
     }
 
     private static void checkAlerts(MonitorConfig.Alerts alerts, List<String> problems) {

@@ -1,14 +1,103 @@
 package io.pgrepmon.config;
 
+import java.time.Duration;
 import java.util.List;
 
-/** The configuration after validation: databases with passwords resolved, the explicit pairs, access control. */
+/**
+ * The configuration after validation, typed: what every component past configuration is given. Databases have
+ * their passwords resolved; every value here has passed {@link ConfigValidator}.
+ */
 public record MonitorSettings(List<DatabaseSettings> databases, List<PairSettings> pairs, SecuritySettings security,
-                              List<HeartbeatSettings> heartbeats) {
+                              List<HeartbeatSettings> heartbeats, Poll poll, Thresholds thresholds, Cutover cutover,
+                              History history, Alerts alerts) {
 
     public MonitorSettings {
         databases = List.copyOf(databases);
         pairs = List.copyOf(pairs);
         heartbeats = List.copyOf(heartbeats);
+    }
+
+    /**
+     * How often and how patiently the databases are read.
+     *
+     * @param interval       one tick per interval
+     * @param connectTimeout how long opening a connection may take
+     * @param queryTimeout   one database's deadline per tick, also its {@code statement_timeout}
+     * @param idleTimeout    how long an idle connection is kept (zero: forever)
+     * @param tcpKeepAlive   whether TCP keepalive is on for the monitor's connections
+     */
+    public record Poll(Duration interval, Duration connectTimeout, Duration queryTimeout, Duration idleTimeout,
+                       boolean tcpKeepAlive) {
+    }
+
+    /**
+     * When health turns Warning or Critical.
+     *
+     * @param lagBytes         a pair's lag above this is Warning
+     * @param lagBytesCritical above this, Critical (ten times {@code lagBytes} unless configured)
+     * @param slotInactive     how long a slot may stay inactive before it is Critical
+     * @param safeWalSize      the headroom under which a slot's {@code safe_wal_size} is Critical
+     * @param walsenderStalled how long a walsender may wait with nothing confirmed before it is stalled
+     * @param tableSyncStuck   how long a table's sync may stand still before it is stuck
+     * @param errorRecent      how long a new error or conflict keeps its subscription Critical
+     */
+    public record Thresholds(long lagBytes, long lagBytesCritical, Duration slotInactive, long safeWalSize,
+                             Duration walsenderStalled, Duration tableSyncStuck, Duration errorRecent) {
+    }
+
+    /**
+     * The cutover checks' windows and bounds.
+     *
+     * @param observationWindow how long the monitor must have watched before "no new errors" can pass
+     * @param quietPeriod       how long no row may have changed on the source for it to be quiet
+     * @param deepCheckInterval how often the deep checks run on their own (zero: only on request)
+     * @param deepCheckTimeout  the deep checks' statement timeout
+     * @param exactCountMaxRows tables estimated above this are not counted exactly
+     * @param maxTables         at most this many tables per pair are counted and compared
+     */
+    public record Cutover(Duration observationWindow, Duration quietPeriod, Duration deepCheckInterval,
+                          Duration deepCheckTimeout, long exactCountMaxRows, int maxTables) {
+    }
+
+    /**
+     * The in-memory history.
+     *
+     * @param retention   how far back each series goes
+     * @param trendWindow the span a trend is computed over
+     */
+    public record History(Duration retention, Duration trendWindow) {
+    }
+
+    /**
+     * When alerts fire and resolve, and who is told.
+     *
+     * @param forDuration  how long a subject must stay unhealthy before its alert fires
+     * @param resolveAfter how long a firing alert must stay healthy before it resolves
+     * @param criticalOnly whether only Critical raises an alert (min-severity critical)
+     * @param webhooks     where transitions are sent
+     */
+    public record Alerts(Duration forDuration, Duration resolveAfter, boolean criticalOnly, List<Webhook> webhooks) {
+
+        public Alerts {
+            webhooks = List.copyOf(webhooks);
+        }
+    }
+
+    /** A webhook; its URL is a credential (a Slack URL is), so {@link #toString()} leaves it out. */
+    public record Webhook(String url, Format format) {
+
+        /** The body posted: the alert as JSON, or a Slack-compatible message. */
+        public enum Format {
+            JSON, SLACK;
+
+            public String code() {
+                return name().toLowerCase(java.util.Locale.ROOT);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Webhook[format=" + format.code() + "]";
+        }
     }
 }

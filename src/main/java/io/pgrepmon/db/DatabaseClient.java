@@ -1,7 +1,7 @@
 package io.pgrepmon.db;
 
 import io.pgrepmon.config.DatabaseSettings;
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -25,13 +25,13 @@ public final class DatabaseClient {
     static final int POOL_SIZE = 1;
 
     private final DatabaseSettings settings;
-    private final MonitorConfig config;
+    private final MonitorSettings.Poll poll;
     private final Vertx vertx;
     private volatile Pool pool;
 
-    public DatabaseClient(DatabaseSettings settings, MonitorConfig config, Vertx vertx) {
+    public DatabaseClient(DatabaseSettings settings, MonitorSettings.Poll poll, Vertx vertx) {
         this.settings = settings;
-        this.config = config;
+        this.poll = poll;
         this.vertx = vertx;
         this.pool = newPool();
     }
@@ -84,28 +84,24 @@ public final class DatabaseClient {
                         .setMaxSize(POOL_SIZE)
                         .setMaxWaitQueueSize(1)
                         // 0 keeps it forever; otherwise a connection idle that long is closed and reopened on demand.
-                        .setIdleTimeout((int) config.idleTimeout().toMillis())
+                        .setIdleTimeout((int) poll.idleTimeout().toMillis())
                         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-                        .setConnectionTimeout((int) config.queryTimeout().toMillis())
+                        .setConnectionTimeout((int) poll.queryTimeout().toMillis())
                         .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
-                .connectingTo(connectOptions(settings, config))
+                .connectingTo(connectOptions(settings, poll, poll.queryTimeout()))
                 .using(vertx)
                 .build();
     }
 
-    public static PgConnectOptions connectOptions(DatabaseSettings db, MonitorConfig config) {
-        return connectOptions(db, config, config.queryTimeout());
-    }
-
     /** The connection options of a database, with its own statement timeout (the deep checks need longer). */
-    public static PgConnectOptions connectOptions(DatabaseSettings db, MonitorConfig config, java.time.Duration statementTimeout) {
+    public static PgConnectOptions connectOptions(DatabaseSettings db, MonitorSettings.Poll poll, java.time.Duration statementTimeout) {
         PgConnectOptions options = new PgConnectOptions()
                 .setHost(db.host())
                 .setPort(db.port())
                 .setDatabase(db.dbname())
                 .setUser(db.user())
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setTcpKeepAlive(config.tcpKeepAlive())
+                .setConnectTimeout((int) poll.connectTimeout().toMillis())
+                .setTcpKeepAlive(poll.tcpKeepAlive())
                 .setCachePreparedStatements(false)
                 .addProperty("application_name", APPLICATION_NAME)
                 // The server cancels a query that outlives the poll's deadline, so the connection is free again.

@@ -1,6 +1,5 @@
 package io.pgrepmon.db;
 
-import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.Settings;
 import io.quarkus.logging.Log;
 import io.vertx.mutiny.core.Vertx;
@@ -14,8 +13,8 @@ public class DatabaseClients {
 
     private final List<DatabaseClient> clients;
 
-    public DatabaseClients(Settings settings, MonitorConfig config, Vertx vertx) {
-        this.clients = settings.get().databases().stream().map(db -> new DatabaseClient(db, config, vertx)).toList();
+    public DatabaseClients(Settings settings, Vertx vertx) {
+        this.clients = settings.get().databases().stream().map(db -> new DatabaseClient(db, settings.get().poll(), vertx)).toList();
     }
 
     public List<DatabaseClient> all() {

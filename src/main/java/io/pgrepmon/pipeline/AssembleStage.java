@@ -1,7 +1,6 @@
 package io.pgrepmon.pipeline;
 
 import io.pgrepmon.assemble.SnapshotAssembler;
-import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.model.Snapshot;
@@ -18,9 +17,9 @@ public class AssembleStage {
 
     private final SnapshotAssembler assembler;
 
-    public AssembleStage(Settings settings, MonitorConfig config, SnapshotHub hub) {
+    public AssembleStage(Settings settings, SnapshotHub hub) {
         MonitorSettings validated = settings.get();
-        this.assembler = new SnapshotAssembler(config.thresholds(), config.refreshInterval(), validated.pairs(),
+        this.assembler = new SnapshotAssembler(validated.thresholds(), validated.poll().interval(), validated.pairs(),
                 validated.heartbeats(), hub.openedAt());
     }
 

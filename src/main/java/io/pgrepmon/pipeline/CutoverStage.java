@@ -1,6 +1,7 @@
 package io.pgrepmon.pipeline;
 
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.judge.cutover.CutoverEvaluator;
 import io.pgrepmon.judge.cutover.DeepChecker;
 import io.pgrepmon.model.Snapshot;
@@ -14,12 +15,12 @@ import java.time.Instant;
 public class CutoverStage {
 
     private final DeepChecker deepChecker;
-    private final MonitorConfig.Cutover config;
+    private final MonitorSettings.Cutover config;
     private final Instant monitorStart;
 
-    public CutoverStage(DeepChecker deepChecker, MonitorConfig config, SnapshotHub hub) {
+    public CutoverStage(DeepChecker deepChecker, Settings settings, SnapshotHub hub) {
         this.deepChecker = deepChecker;
-        this.config = config.cutover();
+        this.config = settings.get().cutover();
         this.monitorStart = hub.openedAt();
     }
 

@@ -1,6 +1,6 @@
 package io.pgrepmon.pipeline;
 
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.judge.cutover.DeepChecker;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.publish.SnapshotHub;
@@ -25,11 +25,11 @@ public class DeepCheckJob {
     private final Scheduler scheduler;
     private final Duration interval;
 
-    public DeepCheckJob(DeepChecker deepChecker, SnapshotHub hub, Scheduler scheduler, MonitorConfig config) {
+    public DeepCheckJob(DeepChecker deepChecker, SnapshotHub hub, Scheduler scheduler, Settings settings) {
         this.deepChecker = deepChecker;
         this.hub = hub;
         this.scheduler = scheduler;
-        this.interval = config.cutover().deepCheckInterval();
+        this.interval = settings.get().cutover().deepCheckInterval();
     }
 
     void start(@Observes StartupEvent event) {

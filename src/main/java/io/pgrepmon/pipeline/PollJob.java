@@ -1,7 +1,6 @@
 package io.pgrepmon.pipeline;
 
 import io.pgrepmon.config.DatabaseSettings;
-import io.pgrepmon.config.MonitorConfig;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.db.DatabaseClients;
 import io.pgrepmon.judge.alert.Alerting;
@@ -30,7 +29,6 @@ public class PollJob {
     static final String JOB = "poll-databases";
 
     private final Settings settings;
-    private final MonitorConfig config;
     private final Scheduler scheduler;
     private final DatabaseClients clients;
     private final ReadStage read;
@@ -42,11 +40,10 @@ public class PollJob {
     /** Set at shutdown: a tick still in flight then fails as the beans it calls go away, which is expected. */
     private volatile boolean stopping;
 
-    public PollJob(Settings settings, MonitorConfig config, Scheduler scheduler, DatabaseClients clients,
+    public PollJob(Settings settings, Scheduler scheduler, DatabaseClients clients,
                    ReadStage read, AssembleStage assemble, TrendStage trends, CutoverStage cutover, Alerting alerts,
                    SnapshotHub hub) {
         this.settings = settings;
-        this.config = config;
         this.scheduler = scheduler;
         this.clients = clients;
         this.read = read;
@@ -64,11 +61,11 @@ public class PollJob {
     void start(@Observes @Priority(10) StartupEvent event) {
         List<DatabaseSettings> databases = settings.get().databases();
         scheduler.newJob(JOB)
-                .setInterval(config.refreshInterval().toString()) // ISO-8601, e.g. PT5S
+                .setInterval(settings.get().poll().interval().toString()) // ISO-8601, e.g. PT5S
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                 .setAsyncTask(execution -> tick())
                 .schedule();
-        Log.infof("Watching %d database(s) every %d ms: %s", databases.size(), config.refreshInterval().toMillis(),
+        Log.infof("Watching %d database(s) every %d ms: %s", databases.size(), settings.get().poll().interval().toMillis(),
                 databases.stream().map(db -> db.name() + " (" + db.role().json() + ", " + db.host() + ":" + db.port() + ")").toList());
     }
 

@@ -1,6 +1,6 @@
 package io.pgrepmon.pipeline;
 
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.db.DatabaseClients;
 import io.pgrepmon.probe.DatabaseReader;
 import io.pgrepmon.probe.DatabaseReading;
@@ -16,9 +16,9 @@ public class ReadStage {
     private final DatabaseClients clients;
     private final DatabaseReader reader;
 
-    public ReadStage(DatabaseClients clients, MonitorConfig config) {
+    public ReadStage(DatabaseClients clients, Settings settings) {
         this.clients = clients;
-        this.reader = new DatabaseReader(config.queryTimeout());
+        this.reader = new DatabaseReader(settings.get().poll().queryTimeout());
     }
 
     public Uni<List<DatabaseReading>> read() {

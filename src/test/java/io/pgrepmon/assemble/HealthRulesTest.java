@@ -1,5 +1,7 @@
 package io.pgrepmon.assemble;
 
+import io.pgrepmon.config.MonitorSettings;
+
 import io.pgrepmon.model.Health;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.PublicationInfo;
@@ -20,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HealthRulesTest {
 
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
-    static final Thresholds THRESHOLDS = new Thresholds();
+    static final MonitorSettings.Thresholds THRESHOLDS = Thresholds.UNIT;
 
     static SlotInfo slot(boolean active, Long lag, String walStatus, Instant inactiveSince) {
         return Fixtures.slot("s", active, lag, walStatus, inactiveSince);

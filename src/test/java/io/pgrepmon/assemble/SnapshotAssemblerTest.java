@@ -48,7 +48,7 @@ class SnapshotAssemblerTest {
     }
 
     final Instant t0 = Instant.parse("2026-11-24T12:00:00Z");
-    final SnapshotAssembler assembler = new SnapshotAssembler(new Thresholds(), Duration.ofSeconds(5), List.of(), t0.minusSeconds(60));
+    final SnapshotAssembler assembler = new SnapshotAssembler(Thresholds.UNIT, Duration.ofSeconds(5), List.of(), t0.minusSeconds(60));
 
     @Test
     void linksSubscriptionToTheSlotOfTheSameNameAndCountsEverything() {
@@ -124,7 +124,7 @@ class SnapshotAssemblerTest {
 
     @Test
     void explicitPairsAndAConfiguredSourceResolveAmbiguousSlotNames() {
-        SnapshotAssembler configured = new SnapshotAssembler(new Thresholds(), Duration.ofSeconds(5),
+        SnapshotAssembler configured = new SnapshotAssembler(Thresholds.UNIT, Duration.ofSeconds(5),
                 List.of(new PairSettings("dst", "orders", "src2", null)), t0);
         Snapshot s = configured.assemble(List.of(source(SOURCE, t0, slot("orders", true, 1)),
                 source(OTHER_SOURCE, t0, slot("orders", true, 2)), target(t0, sub("orders", "orders"))), t0, 1);

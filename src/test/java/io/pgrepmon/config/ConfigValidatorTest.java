@@ -56,6 +56,26 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void theValidatedSettingsAreTypedWithTheirDefaultsApplied() {
+        Map<String, String> p = valid();
+        p.put("monitor.alerts.min-severity", "CRITICAL");
+        p.put("monitor.alerts.webhooks[0].url", "https://hooks.example.com/services/secret-path");
+        p.put("monitor.alerts.webhooks[0].format", "slack");
+        p.put("monitor.thresholds.lag-bytes", "2000");
+        MonitorSettings settings = ConfigValidator.validate(map(p));
+        assertThat(settings.poll().interval()).hasSeconds(5);
+        assertThat(settings.poll().queryTimeout()).isLessThan(settings.poll().interval());
+        assertThat(settings.thresholds().lagBytes()).isEqualTo(2000);
+        assertThat(settings.thresholds().lagBytesCritical()).as("ten times lag-bytes when not set").isEqualTo(20000);
+        assertThat(settings.alerts().criticalOnly()).isTrue();
+        assertThat(settings.alerts().webhooks()).singleElement()
+                .satisfies(w -> assertThat(w.format()).isEqualTo(MonitorSettings.Webhook.Format.SLACK))
+                .satisfies(w -> assertThat(w.toString()).doesNotContain("secret-path"));
+        assertThat(settings.cutover().maxTables()).isPositive();
+        assertThat(settings.history().retention()).isPositive();
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceWithItsPropertyName() {
         Map<String, String> p = valid();
         p.put("monitor.databases[1].name", "source");

@@ -1,7 +1,7 @@
 package io.pgrepmon.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.DatabaseClient;
 import io.pgrepmon.db.DatabaseClients;
@@ -64,7 +64,7 @@ class FaultTests {
     DatabaseClients clients;
 
     @Inject
-    MonitorConfig config;
+    Settings settings;
 
     @Inject
     SnapshotHub hub;
@@ -252,7 +252,7 @@ class FaultTests {
 
     @Test
     void flappingDatabaseForHundredsOfPollsLeaksNothing() throws Exception {
-        DatabaseReader reader = new DatabaseReader(config.queryTimeout());
+        DatabaseReader reader = new DatabaseReader(settings.get().poll().queryTimeout());
         DatabaseClient flaky = clients.all().stream().filter(c -> c.settings().name().equals("flaky")).findFirst().orElseThrow();
         for (int i = 0; i < 20; i++) {
             reader.read(flaky).await().atMost(Duration.ofSeconds(5));

@@ -1,7 +1,8 @@
 package io.pgrepmon.judge.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.judge.alert.AlertRules.Transition;
 import io.pgrepmon.model.Alert;
 import io.pgrepmon.model.AlertsView;
@@ -34,7 +35,7 @@ public class AlertNotifier {
 
     static final int ATTEMPTS = 4;
 
-    private record Target(String name, URI uri, String format, AtomicLong sent, AtomicLong failed,
+    private record Target(String name, URI uri, MonitorSettings.Webhook.Format format, AtomicLong sent, AtomicLong failed,
                           AtomicReference<Instant> lastSentAt, AtomicReference<String> lastError,
                           AtomicReference<Instant> lastErrorAt) {
     }
@@ -44,10 +45,10 @@ public class AlertNotifier {
     private final ObjectMapper mapper;
     private final Duration firstBackoff;
 
-    public AlertNotifier(MonitorConfig config, ObjectMapper mapper) {
+    public AlertNotifier(Settings settings, ObjectMapper mapper) {
         this.mapper = mapper;
         this.firstBackoff = Duration.ofMillis(500);
-        List<MonitorConfig.Webhook> hooks = config.alerts().webhooks().orElse(List.of());
+        List<MonitorSettings.Webhook> hooks = settings.get().alerts().webhooks();
         for (int i = 0; i < hooks.size(); i++) {
             URI uri = URI.create(hooks.get(i).url());
             targets.add(new Target("webhook[" + i + "] (" + uri.getHost() + ")", uri, hooks.get(i).format(), new AtomicLong(),
@@ -66,7 +67,7 @@ public class AlertNotifier {
     private void deliver(Target target, Transition transition) {
         String body;
         try {
-            body = "slack".equals(target.format()) ? mapper.writeValueAsString(Map.of("text", slackText(transition)))
+            body = target.format() == MonitorSettings.Webhook.Format.SLACK ? mapper.writeValueAsString(Map.of("text", slackText(transition)))
                     : mapper.writeValueAsString(payload(transition));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("alert payload could not be serialized", e);
@@ -126,7 +127,7 @@ public class AlertNotifier {
     }
 
     public List<AlertsView.Notifier> status() {
-        return targets.stream().map(t -> new AlertsView.Notifier(t.name(), t.format(), t.sent().get(), t.failed().get(),
+        return targets.stream().map(t -> new AlertsView.Notifier(t.name(), t.format().code(), t.sent().get(), t.failed().get(),
                 t.lastSentAt().get(), t.lastError().get(), t.lastErrorAt().get())).toList();
     }
 }

@@ -1,6 +1,7 @@
 package io.pgrepmon.judge.alert;
 
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.judge.alert.AlertRules.Observation;
 import io.pgrepmon.model.AlertsView;
 import io.pgrepmon.model.DatabaseSnapshot;
@@ -19,9 +20,10 @@ public class Alerting {
     private final AlertRules rules;
     private final AlertNotifier notifier;
 
-    public Alerting(MonitorConfig config, AlertNotifier notifier) {
-        this.rules = new AlertRules(config.alerts().forDuration(), config.alerts().resolveAfter(),
-                "critical".equalsIgnoreCase(config.alerts().minSeverity()) ? Status.CRITICAL : Status.WARNING);
+    public Alerting(Settings settings, AlertNotifier notifier) {
+        MonitorSettings.Alerts alerts = settings.get().alerts();
+        this.rules = new AlertRules(alerts.forDuration(), alerts.resolveAfter(),
+                alerts.criticalOnly() ? Status.CRITICAL : Status.WARNING);
         this.notifier = notifier;
     }
 

@@ -1,6 +1,6 @@
 package io.pgrepmon.judge.cutover;
 
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.model.CutoverCheck;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.DeepCheck;
@@ -41,7 +41,7 @@ public final class CutoverEvaluator {
     private CutoverEvaluator() {
     }
 
-    public static List<PairCutover> evaluate(Snapshot snapshot, Map<String, DeepCheck> deep, MonitorConfig.Cutover config,
+    public static List<PairCutover> evaluate(Snapshot snapshot, Map<String, DeepCheck> deep, MonitorSettings.Cutover config,
                                              Instant monitorStart, Instant now) {
         List<PairCutover> verdicts = new ArrayList<>();
         for (PairInfo pair : snapshot.pairs()) {

@@ -1,7 +1,7 @@
 package io.pgrepmon.judge.cutover;
 
 import io.pgrepmon.config.DatabaseSettings;
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.db.DatabaseClient;
 import io.pgrepmon.db.Sql;
@@ -37,13 +37,15 @@ import java.util.function.Function;
 @ApplicationScoped
 public class DeepChecker {
 
-    private final MonitorConfig config;
+    private final MonitorSettings.Cutover config;
+    private final MonitorSettings.Poll poll;
     private final Settings settings;
     private final Vertx vertx;
     private final Map<String, DeepCheck> results = new ConcurrentHashMap<>();
 
-    public DeepChecker(MonitorConfig config, Settings settings, Vertx vertx) {
-        this.config = config;
+    public DeepChecker(Settings settings, Vertx vertx) {
+        this.config = settings.get().cutover();
+        this.poll = settings.get().poll();
         this.settings = settings;
         this.vertx = vertx;
     }
@@ -75,7 +77,7 @@ public class DeepChecker {
         if (source == null || target == null || sub == null || sourceDb == null) {
             return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's databases are not known this tick"));
         }
-        List<SubscriptionTable> tables = sub.tables().stream().limit(config.cutover().maxTables()).toList();
+        List<SubscriptionTable> tables = sub.tables().stream().limit(config.maxTables()).toList();
         Map<String, Long> estimates = new LinkedHashMap<>();
         sourceDb.tables().forEach(t -> estimates.put(t.qualifiedName(), t.estimatedRows()));
         return Uni.combine().all().unis(
@@ -91,7 +93,7 @@ public class DeepChecker {
     }
 
     private <T> Uni<T> withConnection(DatabaseSettings db, Function<SqlConnection, Uni<T>> work) {
-        return PgConnection.connect(vertx, DatabaseClient.connectOptions(db, config, config.cutover().deepCheckTimeout()))
+        return PgConnection.connect(vertx, DatabaseClient.connectOptions(db, poll, config.deepCheckTimeout()))
                 .flatMap(connection -> work.apply(connection).eventually(connection::close));
     }
 
@@ -145,7 +147,7 @@ public class DeepChecker {
     private Uni<Void> count(SqlConnection c, SubscriptionTable table, Long estimate, Map<String, Long> counts,
                             Map<String, String> notCounted) {
         String name = table.qualifiedName();
-        if (estimate != null && estimate > config.cutover().exactCountMaxRows()) {
+        if (estimate != null && estimate > config.exactCountMaxRows()) {
             notCounted.put(name, "about " + estimate + " rows, above monitor.cutover.exact-count-max-rows: not counted");
             return Uni.createFrom().voidItem();
         }

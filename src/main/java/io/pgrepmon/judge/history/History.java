@@ -1,6 +1,6 @@
 package io.pgrepmon.judge.history;
 
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SlotInfo;
@@ -36,8 +36,8 @@ public class History {
     private final Map<String, Long> lastFed = new HashMap<>();
 
     @jakarta.inject.Inject
-    public History(MonitorConfig config) {
-        this(config.history().retention(), config.history().trendWindow(), config.refreshInterval());
+    public History(Settings settings) {
+        this(settings.get().history().retention(), settings.get().history().trendWindow(), settings.get().poll().interval());
     }
 
     History(Duration retention, Duration trendWindow, Duration interval) {

@@ -1,6 +1,7 @@
 package io.pgrepmon.serve.health;
 
-import io.pgrepmon.config.MonitorConfig;
+import io.pgrepmon.config.MonitorSettings;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.publish.SnapshotHub;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -18,16 +19,16 @@ import java.time.Instant;
 public class PollerLivenessCheck implements HealthCheck {
 
     private final SnapshotHub hub;
-    private final MonitorConfig config;
+    private final MonitorSettings.Poll poll;
 
-    public PollerLivenessCheck(SnapshotHub hub, MonitorConfig config) {
+    public PollerLivenessCheck(SnapshotHub hub, Settings settings) {
         this.hub = hub;
-        this.config = config;
+        this.poll = settings.get().poll();
     }
 
     @Override
     public HealthCheckResponse call() {
-        Duration allowed = config.refreshInterval().multipliedBy(3).plus(config.queryTimeout());
+        Duration allowed = poll.interval().multipliedBy(3).plus(poll.queryTimeout());
         Instant lastTickEnd = hub.latest()
                 .map(p -> p.snapshot().takenAt().plusMillis(p.snapshot().tookMillis()))
                 .orElse(null);

@@ -2,14 +2,10 @@ package io.pgrepmon.probe;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
-import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SourceActivity;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.util.List;
 
 /**
  * Write activity of a source database: sessions holding a transaction id, the row-change counters of its user
@@ -39,11 +35,12 @@ public final class ActivityProbe implements Probe<SourceActivity> {
     }
 
     @Override
-    public Uni<List<SourceActivity>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, SQL, ActivityProbe::from);
+    public String sql(DatabaseSettings db, ServerInfo server) {
+        return SQL;
     }
 
-    static SourceActivity from(Row row) {
+    @Override
+    public SourceActivity map(Row row, ServerInfo server) {
         return new SourceActivity(row.getInteger("writing"), row.getLong("row_changes"), row.getBoolean("read_only"),
                 row.getLong("large_objects"), null);
     }

@@ -5,11 +5,8 @@ import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Heartbeat;
 import io.pgrepmon.model.ServerInfo;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.util.List;
 
 /**
  * The optional heartbeat: on a source it writes now() into {@code pgrepmon_heartbeat} (one row, upserted), on a
@@ -33,7 +30,8 @@ public final class HeartbeatProbe implements Probe<Heartbeat> {
     }
 
     /** A source writes the beat, a target reads it. */
-    static String sql(DatabaseSettings db) {
+    @Override
+    public String sql(DatabaseSettings db, ServerInfo server) {
         String table = Sql.quoteIdent(db.heartbeatSchema()) + "." + TABLE;
         return db.role() == Role.SOURCE
                 ? "INSERT INTO " + table + " (id, beat) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET beat = excluded.beat"
@@ -42,11 +40,7 @@ public final class HeartbeatProbe implements Probe<Heartbeat> {
     }
 
     @Override
-    public Uni<List<Heartbeat>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, sql(db), HeartbeatProbe::from);
-    }
-
-    static Heartbeat from(Row row) {
+    public Heartbeat map(Row row, ServerInfo server) {
         return new Heartbeat(Sql.instant(row, "beat"), Sql.instant(row, "observed"));
     }
 }

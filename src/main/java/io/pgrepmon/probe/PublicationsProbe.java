@@ -2,12 +2,9 @@ package io.pgrepmon.probe;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
-import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.ServerInfo;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import java.util.List;
 
@@ -33,11 +30,12 @@ public final class PublicationsProbe implements Probe<PublicationInfo> {
     }
 
     @Override
-    public Uni<List<PublicationInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, SQL, PublicationsProbe::from);
+    public String sql(DatabaseSettings db, ServerInfo server) {
+        return SQL;
     }
 
-    static PublicationInfo from(Row row) {
+    @Override
+    public PublicationInfo map(Row row, ServerInfo server) {
         List<String> tables = List.of(row.getArrayOfStrings("tables"));
         return new PublicationInfo(row.getString("pubname"), row.getBoolean("puballtables"), row.getBoolean("pubinsert"),
                 row.getBoolean("pubupdate"), row.getBoolean("pubdelete"), row.getBoolean("pubtruncate"),

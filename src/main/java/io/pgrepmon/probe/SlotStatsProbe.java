@@ -5,11 +5,8 @@ import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SlotStats;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.util.List;
 
 /** Decoding statistics of the connected database's logical slots from {@code pg_stat_replication_slots} (14+). */
 public final class SlotStatsProbe implements Probe<SlotStats> {
@@ -34,11 +31,12 @@ public final class SlotStatsProbe implements Probe<SlotStats> {
     }
 
     @Override
-    public Uni<List<SlotStats>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, SQL, SlotStatsProbe::from);
+    public String sql(DatabaseSettings db, ServerInfo server) {
+        return SQL;
     }
 
-    static SlotStats from(Row row) {
+    @Override
+    public SlotStats map(Row row, ServerInfo server) {
         return new SlotStats(row.getString("slot_name"), row.getLong("spill_txns"), row.getLong("spill_count"),
                 row.getLong("spill_bytes"), row.getLong("stream_txns"), row.getLong("stream_count"),
                 row.getLong("stream_bytes"), row.getLong("total_txns"), row.getLong("total_bytes"),

@@ -6,11 +6,8 @@ import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SlotInfo;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.util.List;
 
 import static io.pgrepmon.probe.Probe.since;
 
@@ -44,7 +41,8 @@ public final class SlotsProbe implements Probe<SlotInfo> {
         return db.role() == Role.SOURCE;
     }
 
-    static String sql(ServerInfo server) {
+    @Override
+    public String sql(DatabaseSettings db, ServerInfo server) {
         return SQL.formatted(
                 since(server, 140000, "two_phase", "boolean"),
                 since(server, 160000, "conflicting", "boolean"),
@@ -55,11 +53,7 @@ public final class SlotsProbe implements Probe<SlotInfo> {
     }
 
     @Override
-    public Uni<List<SlotInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, sql(server), SlotsProbe::from);
-    }
-
-    static SlotInfo from(Row row) {
+    public SlotInfo map(Row row, ServerInfo server) {
         Lsn current = Lsn.parse(row.getString("current_lsn"));
         Lsn restart = Lsn.parse(row.getString("restart_lsn"));
         Lsn confirmed = Lsn.parse(row.getString("confirmed_flush_lsn"));

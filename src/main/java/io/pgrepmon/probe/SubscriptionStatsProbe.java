@@ -4,9 +4,7 @@ import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.ServerInfo;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +38,8 @@ public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow>
         return db.role() == Role.TARGET && server.versionNum() >= 150000;
     }
 
-    static String sql(ServerInfo server) {
+    @Override
+    public String sql(DatabaseSettings db, ServerInfo server) {
         StringBuilder conflicts = new StringBuilder();
         if (server.versionNum() >= 180000) {
             CONFLICTS.forEach(c -> conflicts.append(", st.confl_").append(c));
@@ -49,9 +48,8 @@ public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow>
     }
 
     @Override
-    public Uni<List<SubscriptionStatsRow>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        boolean conflicts = server.versionNum() >= 180000;
-        return Sql.rows(connection, sql(server), row -> from(row, conflicts));
+    public SubscriptionStatsRow map(Row row, ServerInfo server) {
+        return from(row, server.versionNum() >= 180000);
     }
 
     static SubscriptionStatsRow from(Row row, boolean withConflicts) {

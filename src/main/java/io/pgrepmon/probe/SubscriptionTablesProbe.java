@@ -2,16 +2,12 @@ package io.pgrepmon.probe;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
-import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.CopyProgress;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SubscriptionTable;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.util.List;
 
 /**
  * Every table of the connected database's subscriptions from {@code pg_subscription_rel} (which is per database),
@@ -65,7 +61,8 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
         return db.role() == Role.TARGET;
     }
 
-    static String sql(ServerInfo server) {
+    @Override
+    public String sql(DatabaseSettings db, ServerInfo server) {
         if (server.versionNum() < 140000) {
             return SQL_13;
         }
@@ -73,11 +70,7 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
     }
 
     @Override
-    public Uni<List<SubscriptionTableRow>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, sql(server), SubscriptionTablesProbe::from);
-    }
-
-    static SubscriptionTableRow from(Row row) {
+    public SubscriptionTableRow map(Row row, ServerInfo server) {
         String state = row.getString("state");
         Long bytes = row.getLong("bytes_processed");
         Long tuples = row.getLong("tuples_processed");

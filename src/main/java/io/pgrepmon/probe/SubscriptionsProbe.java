@@ -6,9 +6,7 @@ import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SubscriptionInfo;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import java.util.List;
 
@@ -54,7 +52,9 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
      * PostgreSQL 13 does not let a non-superuser read {@code pg_subscription.oid}: workers are matched by name
      * there (pg_stat_subscription is cluster-wide, so a same-named subscription in another database would mix in).
      */
-    static String sql(ServerInfo server) {
+
+    @Override
+    public String sql(DatabaseSettings db, ServerInfo server) {
         int v = server.versionNum();
         String applyWorker = v >= 170000 ? "w.worker_type = 'apply'"
                 : v >= 160000 ? "w.relid IS NULL AND w.leader_pid IS NULL"
@@ -74,11 +74,7 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
     }
 
     @Override
-    public Uni<List<SubscriptionInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, sql(server), SubscriptionsProbe::from);
-    }
-
-    static SubscriptionInfo from(Row row) {
+    public SubscriptionInfo map(Row row, ServerInfo server) {
         return new SubscriptionInfo(row.getString("subname"), row.getBoolean("subenabled"), row.getString("subslotname"),
                 List.of(row.getArrayOfStrings("publications")), row.getInteger("pid"), null,
                 Lsn.parse(row.getString("received_lsn")), Lsn.parse(row.getString("latest_end_lsn")),

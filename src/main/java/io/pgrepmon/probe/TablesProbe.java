@@ -2,12 +2,9 @@ package io.pgrepmon.probe;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
-import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.TableInfo;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 import java.util.List;
 
@@ -62,11 +59,12 @@ public final class TablesProbe implements Probe<TableInfo> {
     }
 
     @Override
-    public Uni<List<TableInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, SQL, TablesProbe::from);
+    public String sql(DatabaseSettings db, ServerInfo server) {
+        return SQL;
     }
 
-    static TableInfo from(Row row) {
+    @Override
+    public TableInfo map(Row row, ServerInfo server) {
         boolean hasPk = row.getBoolean("has_pk");
         String identity = switch (row.getString("replident")) {
             case "d" -> "default";

@@ -6,11 +6,8 @@ import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.WalSenderInfo;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
-import java.util.List;
 
 /**
  * Logical walsenders of the connected database from {@code pg_stat_replication}, matched to their slot through
@@ -46,11 +43,12 @@ public final class WalSendersProbe implements Probe<WalSenderInfo> {
     }
 
     @Override
-    public Uni<List<WalSenderInfo>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
-        return Sql.rows(connection, SQL, WalSendersProbe::from);
+    public String sql(DatabaseSettings db, ServerInfo server) {
+        return SQL;
     }
 
-    static WalSenderInfo from(Row row) {
+    @Override
+    public WalSenderInfo map(Row row, ServerInfo server) {
         Lsn flush = Lsn.parse(row.getString("flush_lsn"));
         return new WalSenderInfo(row.getInteger("pid"), row.getString("application_name"), row.getString("slot_name"),
                 row.getString("state"), Lsn.parse(row.getString("sent_lsn")), Lsn.parse(row.getString("write_lsn")),

@@ -1,8 +1,8 @@
 package io.pgrepmon.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pgrepmon.config.Settings;
 import io.pgrepmon.config.Role;
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.db.DatabaseClient;
 import io.pgrepmon.db.DatabaseClients;
 import io.pgrepmon.harness.FaultResource;

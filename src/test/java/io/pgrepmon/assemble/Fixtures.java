@@ -4,10 +4,13 @@ import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.config.SslMode;
 import io.pgrepmon.model.CopyProgress;
+import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.Health;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.TableInfo;
@@ -91,6 +94,15 @@ final class Fixtures {
                                   List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SubscriptionsProbe.class, subscriptions,
                 SubscriptionTablesProbe.class, tables, SubscriptionStatsProbe.class, stats));
+    }
+
+    /** A database as a snapshot shows it, with only what pairing reads: slots and publications, or subscriptions. */
+    static DatabaseSnapshot database(String name, Role role, boolean reachable, List<SlotInfo> slots,
+                                     List<PublicationInfo> publications, List<SubscriptionInfo> subscriptions) {
+        slots = slots.stream().map(s -> s.health() == null ? s.withHealth(Health.HEALTHY) : s).toList();
+        return new DatabaseSnapshot(name, role, "h", 5432, "app", reachable, reachable ? Health.HEALTHY
+                : new Health(Status.DOWN, List.of("unreachable")), reachable ? SERVER : null, null, 3, null, null, null,
+                null, List.of(), List.of(), slots, List.of(), publications, List.of(), subscriptions, null, null);
     }
 
     static PublicationInfo publication(String name, String... tables) {

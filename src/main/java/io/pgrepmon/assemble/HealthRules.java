@@ -8,9 +8,10 @@ import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.Units;
 import io.pgrepmon.model.WalSenderActivity;
-import io.pgrepmon.model.WalSenderInfo;
+import io.pgrepmon.model.WalSenderReading;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -120,7 +121,7 @@ public final class HealthRules {
      * A source table: Warning when no publication covers it, Critical when a publication replicates UPDATE or
      * DELETE for it and it has no usable replica identity (the source then rejects those statements).
      */
-    public static Health table(TableInfo table, Map<String, PublicationInfo> publications) {
+    public static Health table(TableReading table, Map<String, PublicationInfo> publications) {
         Health.Builder health = new Health.Builder();
         if (table.publications().isEmpty()) {
             health.add(Status.WARNING, "in no publication: its rows will not reach the target");
@@ -138,12 +139,12 @@ public final class HealthRules {
     }
 
     /**
-     * What a walsender is doing; see {@link WalSenderInfo#activity()}. Nothing pending is idle. Otherwise what
+     * What a walsender is doing; see {@link io.pgrepmon.model.WalSenderInfo#activity()}. Nothing pending is idle. Otherwise what
      * matters is whether the subscriber's confirmed position moves: a subscriber blocked on a lock receives
      * everything and confirms nothing, so "all sent" proves nothing. While it moves, null lag columns mean the
      * source is quiet (idle, the last bytes waiting for the next status report), measured lags mean streaming.
      */
-    public static WalSenderActivity walSenderActivity(WalSenderInfo sender, Instant flushStillSince, Thresholds thresholds,
+    public static WalSenderActivity walSenderActivity(WalSenderReading sender, Instant flushStillSince, Thresholds thresholds,
                                            Instant now) {
         if (sender.pendingBytes() == null) {
             return WalSenderActivity.UNKNOWN;
@@ -158,12 +159,13 @@ public final class HealthRules {
         return lagsGone ? WalSenderActivity.IDLE : WalSenderActivity.STREAMING;
     }
 
-    public static Health walSender(WalSenderInfo sender, Instant flushStillSince, Instant now) {
-        if (sender.activity() == WalSenderActivity.STALLED) {
+    public static Health walSender(WalSenderReading sender, WalSenderActivity activity, Instant flushStillSince,
+                                   Instant now) {
+        if (activity == WalSenderActivity.STALLED) {
             return new Health.Builder().add(Status.CRITICAL, "walsender stalled: " + Units.bytes(sender.pendingBytes())
                     + " wait and the subscriber has confirmed nothing for " + Units.duration(Duration.between(flushStillSince, now))).build();
         }
-        if (sender.activity() == WalSenderActivity.UNKNOWN) {
+        if (activity == WalSenderActivity.UNKNOWN) {
             return new Health.Builder().add(Status.WARNING, "walsender positions hidden: the monitor's role lacks"
                     + " pg_read_all_stats (GRANT pg_monitor)").build();
         }

@@ -150,12 +150,12 @@ final class Pairing {
                 } else {
                     SlotInfo slot = source.slots().stream().filter(s -> s.name().equals(d.link().slotName())).findFirst().orElse(null);
                     WalSenderInfo sender = source.walSenders().stream()
-                            .filter(w -> w.slotName().equals(d.link().slotName())).findFirst().orElse(null);
+                            .filter(w -> w.reading().slotName().equals(d.link().slotName())).findFirst().orElse(null);
                     if (slot != null) {
                         lag = slot.lagBytes();
                         d.health().addAll(slot.health());
                         estimate = lagEstimator.estimate(ChangeClock.key(d.target(), sub.name()), now, lag,
-                                slot.confirmedFlushLsn(), sender == null ? null : sender.replayLagMillis(),
+                                slot.confirmedFlushLsn(), sender == null ? null : sender.reading().replayLagMillis(),
                                 target.reachable() ? heartbeatSeconds(source, target) : null);
                     }
                     walSender = sender == null ? WalSenderActivity.NONE : sender.activity();

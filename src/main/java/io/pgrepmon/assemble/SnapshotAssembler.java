@@ -20,9 +20,11 @@ import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.Summary;
 import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.Units;
 import io.pgrepmon.model.WalSenderActivity;
 import io.pgrepmon.model.WalSenderInfo;
+import io.pgrepmon.model.WalSenderReading;
 import io.pgrepmon.probe.ActivityProbe;
 import io.pgrepmon.probe.DatabaseReading;
 import io.pgrepmon.probe.HeartbeatProbe;
@@ -162,11 +164,11 @@ public final class SnapshotAssembler {
         Map<String, PublicationInfo> publications = reading.rows(PublicationsProbe.class).stream()
                 .collect(Collectors.toMap(PublicationInfo::name, Function.identity(), (a, b) -> a));
         List<TableInfo> tables = reading.rows(TablesProbe.class).stream()
-                .map(t -> t.withHealth(HealthRules.table(t, publications))).toList();
+                .map(t -> new TableInfo(t, HealthRules.table(t, publications))).toList();
 
         Health.Builder health = commonHealth(reading);
         rollUp(health, "slot", slots.stream().map(s -> Map.entry(s.name(), s.health())).toList());
-        rollUp(health, "walsender", senders.stream().map(w -> Map.entry(w.slotName(), w.health())).toList());
+        rollUp(health, "walsender", senders.stream().map(w -> Map.entry(w.reading().slotName(), w.health())).toList());
         tableFindings(health, tables);
         SourceActivity activity = reading.rows(ActivityProbe.class).isEmpty() ? null : reading.rows(ActivityProbe.class).get(0);
         if (activity != null) {
@@ -190,7 +192,7 @@ public final class SnapshotAssembler {
             Pairing.Link link = pairing.link(name, reading.database().source(), sub, sources, linkHealth);
             DatabaseSnapshot source = link == null ? null : sources.get(link.sourceDatabase());
             Map<String, Long> sourceSizes = source == null ? Map.of() : source.tables().stream()
-                    .collect(Collectors.toMap(TableInfo::qualifiedName, TableInfo::sizeBytes, (a, b) -> a));
+                    .map(TableInfo::reading).collect(Collectors.toMap(TableReading::qualifiedName, TableReading::sizeBytes, (a, b) -> a));
 
             List<SubscriptionTable> tables = new ArrayList<>();
             Map<String, Integer> states = new TreeMap<>();
@@ -264,9 +266,9 @@ public final class SnapshotAssembler {
         List<String> noIdentity = new ArrayList<>();
         for (TableInfo t : tables) {
             if (t.health().status() == Status.CRITICAL) {
-                noIdentity.add(t.qualifiedName());
+                noIdentity.add(t.reading().qualifiedName());
             } else if (t.health().status() == Status.WARNING) {
-                unpublished.add(t.qualifiedName());
+                unpublished.add(t.reading().qualifiedName());
             }
         }
         if (!noIdentity.isEmpty()) {
@@ -295,12 +297,12 @@ public final class SnapshotAssembler {
         return slot.withHealth(HealthRules.slot(slot, thresholds, now));
     }
 
-    private WalSenderInfo walSender(String database, WalSenderInfo sender, Instant now, long tick) {
+    private WalSenderInfo walSender(String database, WalSenderReading sender, Instant now, long tick) {
         Instant still = walSenderFlush.since(ChangeClock.key(database, sender.slotName(), Integer.toString(sender.pid())),
                 sender.flushLsn() == null ? null : sender.flushLsn().value(), now, tick);
         WalSenderActivity activity = HealthRules.walSenderActivity(sender, still, thresholds, now);
-        WalSenderInfo classified = sender.withActivity(activity, activity == WalSenderActivity.STALLED ? still : null, null);
-        return classified.withActivity(activity, classified.stalledSince(), HealthRules.walSender(classified, still, now));
+        return new WalSenderInfo(sender, activity, activity == WalSenderActivity.STALLED ? still : null,
+                HealthRules.walSender(sender, activity, still, now));
     }
 
     private static Summary summary(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {

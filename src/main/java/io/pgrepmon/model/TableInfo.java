@@ -1,34 +1,9 @@
 package io.pgrepmon.model;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
-import java.util.List;
-
-/**
- * A user table of a source and what logical replication needs of it.
- *
- * @param publications    the publications that publish it; empty means a migration would miss it
- * @param replicaIdentity default, nothing, full or index ({@code relreplident})
- * @param identityUsable  whether UPDATE and DELETE can be replicated: a primary key (identity default), an
- *                        identity index, or identity full. Without it the source rejects UPDATE and DELETE on the
- *                        table once a publication publishes them
- * @param sizeBytes       {@code pg_table_size} (heap and TOAST, no indexes): the yardstick for initial copy progress
- */
+/** A source table as published: what the server said of it, and the health the monitor judged of that. */
 @RegisterForReflection
-public record TableInfo(String schema, String name, List<String> publications, boolean hasPrimaryKey,
-                        String replicaIdentity, boolean identityUsable, long sizeBytes, Long estimatedRows,
-                        Health health) {
-
-    public TableInfo {
-        publications = List.copyOf(publications);
-    }
-
-    public String qualifiedName() {
-        return schema + "." + name;
-    }
-
-    public TableInfo withHealth(Health newHealth) {
-        return new TableInfo(schema, name, publications, hasPrimaryKey, replicaIdentity, identityUsable, sizeBytes,
-                estimatedRows, newHealth);
-    }
+public record TableInfo(@JsonUnwrapped TableReading reading, Health health) {
 }

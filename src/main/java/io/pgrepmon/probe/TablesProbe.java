@@ -4,6 +4,7 @@ import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.TableReading;
 import io.vertx.mutiny.sqlclient.Row;
 
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * A partition counts as published when it or an ancestor is (publish_via_partition_root lists only the root).
  * Unlogged tables are listed too: they cannot be published, so they are always missed.
  */
-public final class TablesProbe implements Probe<TableInfo> {
+public final class TablesProbe implements Probe<TableReading> {
 
     /** Its report's name: the cutover checks need to know that the source's tables were read. */
     public static final String NAME = "tables";
@@ -64,7 +65,7 @@ public final class TablesProbe implements Probe<TableInfo> {
     }
 
     @Override
-    public TableInfo map(Row row, ServerInfo server) {
+    public TableReading map(Row row, ServerInfo server) {
         boolean hasPk = row.getBoolean("has_pk");
         String identity = switch (row.getString("replident")) {
             case "d" -> "default";
@@ -81,8 +82,8 @@ public final class TablesProbe implements Probe<TableInfo> {
         };
         long rows = row.getLong("estimated_rows");
         // reltuples is -1 (14+) or 0 before the first VACUUM/ANALYZE: unknown, not empty.
-        return new TableInfo(row.getString("schema_name"), row.getString("table_name"),
+        return new TableReading(row.getString("schema_name"), row.getString("table_name"),
                 List.of(row.getArrayOfStrings("publications")), hasPk, identity, usable, row.getLong("size_bytes"),
-                rows > 0 ? rows : null, null);
+                rows > 0 ? rows : null);
     }
 }

@@ -6,6 +6,7 @@ import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.WalSenderInfo;
+import io.pgrepmon.model.WalSenderReading;
 import io.vertx.mutiny.sqlclient.Row;
 
 
@@ -14,7 +15,7 @@ import io.vertx.mutiny.sqlclient.Row;
  * the slot's {@code active_pid} (physical walsenders hold no logical slot and are left out). Without
  * {@code pg_read_all_stats} the server returns the rows with their positions and lags NULL.
  */
-public final class WalSendersProbe implements Probe<WalSenderInfo> {
+public final class WalSendersProbe implements Probe<WalSenderReading> {
 
     static final String SQL = """
             SELECT r.pid, r.application_name, s.slot_name, r.state,
@@ -48,12 +49,12 @@ public final class WalSendersProbe implements Probe<WalSenderInfo> {
     }
 
     @Override
-    public WalSenderInfo map(Row row, ServerInfo server) {
+    public WalSenderReading map(Row row, ServerInfo server) {
         Lsn flush = Lsn.parse(row.getString("flush_lsn"));
-        return new WalSenderInfo(row.getInteger("pid"), row.getString("application_name"), row.getString("slot_name"),
+        return new WalSenderReading(row.getInteger("pid"), row.getString("application_name"), row.getString("slot_name"),
                 row.getString("state"), Lsn.parse(row.getString("sent_lsn")), Lsn.parse(row.getString("write_lsn")),
                 flush, Lsn.parse(row.getString("replay_lsn")), row.getLong("write_lag_ms"), row.getLong("flush_lag_ms"),
                 row.getLong("replay_lag_ms"), Sql.instant(row, "reply_time"),
-                Lsn.bytesBetween(Lsn.parse(row.getString("current_lsn")), flush), null, null, null);
+                Lsn.bytesBetween(Lsn.parse(row.getString("current_lsn")), flush));
     }
 }

@@ -13,8 +13,8 @@ import io.pgrepmon.model.SlotInfo;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
-import io.pgrepmon.model.TableInfo;
-import io.pgrepmon.model.WalSenderInfo;
+import io.pgrepmon.model.TableReading;
+import io.pgrepmon.model.WalSenderReading;
 import io.pgrepmon.probe.DatabaseReading;
 import io.pgrepmon.probe.PublicationsProbe;
 import io.pgrepmon.probe.SlotsProbe;
@@ -69,9 +69,9 @@ final class Fixtures {
         return sub(name, slot, true, 9);
     }
 
-    static TableInfo table(String name, List<String> publications, boolean usableIdentity, long size) {
-        return new TableInfo("public", name, publications, usableIdentity, usableIdentity ? "default" : "nothing",
-                usableIdentity, size, null, null);
+    static TableReading table(String name, List<String> publications, boolean usableIdentity, long size) {
+        return new TableReading("public", name, publications, usableIdentity, usableIdentity ? "default" : "nothing",
+                usableIdentity, size, null);
     }
 
     static SubscriptionTableRow subTable(String subscription, String table, String state, Long copiedBytes) {
@@ -80,8 +80,8 @@ final class Fixtures {
                 copiedBytes == null ? null : new CopyProgress(copiedBytes, 10, null, null)));
     }
 
-    static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotInfo> slots, List<WalSenderInfo> senders,
-                                  List<PublicationInfo> publications, List<TableInfo> tables) {
+    static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotInfo> slots, List<WalSenderReading> senders,
+                                  List<PublicationInfo> publications, List<TableReading> tables) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SlotsProbe.class, slots,
                 WalSendersProbe.class, senders, PublicationsProbe.class, publications, TablesProbe.class, tables));
     }

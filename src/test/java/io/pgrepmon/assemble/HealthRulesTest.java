@@ -11,7 +11,7 @@ import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.WalSenderActivity;
-import io.pgrepmon.model.WalSenderInfo;
+import io.pgrepmon.model.WalSenderReading;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -156,9 +156,9 @@ class HealthRulesTest {
                 .as("insert-only publication needs no identity").isEqualTo(Health.HEALTHY);
     }
 
-    static WalSenderInfo sender(long pending, long sent, long flush, Long replayLag) {
-        return new WalSenderInfo(1, "sub", "sub", "streaming", new Lsn(sent), new Lsn(flush), new Lsn(flush), new Lsn(flush),
-                replayLag, replayLag, replayLag, NOW, pending, null, null, null);
+    static WalSenderReading sender(long pending, long sent, long flush, Long replayLag) {
+        return new WalSenderReading(1, "sub", "sub", "streaming", new Lsn(sent), new Lsn(flush), new Lsn(flush),
+                new Lsn(flush), replayLag, replayLag, replayLag, NOW, pending);
     }
 
     @Test
@@ -171,9 +171,9 @@ class HealthRulesTest {
                 .as("all sent but nothing confirmed for a minute: a blocked subscriber, not a quiet source").isEqualTo(WalSenderActivity.STALLED);
         assertThat(HealthRules.walSenderActivity(sender(50, 120, 100, 300L), NOW.minusSeconds(5), THRESHOLDS, NOW))
                 .isEqualTo(WalSenderActivity.STREAMING);
-        WalSenderInfo stalled = sender(50, 120, 100, 300L);
+        WalSenderReading stalled = sender(50, 120, 100, 300L);
         assertThat(HealthRules.walSenderActivity(stalled, NOW.minusSeconds(61), THRESHOLDS, NOW)).isEqualTo(WalSenderActivity.STALLED);
-        Health health = HealthRules.walSender(stalled.withActivity(WalSenderActivity.STALLED, NOW.minusSeconds(61), null), NOW.minusSeconds(61), NOW);
+        Health health = HealthRules.walSender(stalled, WalSenderActivity.STALLED, NOW.minusSeconds(61), NOW);
         assertThat(health.status()).isEqualTo(Status.CRITICAL);
         assertThat(health.reasons().get(0)).contains("50 B wait", "confirmed nothing for 61 s");
     }

@@ -14,7 +14,7 @@ import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.Summary;
-import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.TableReading;
 import io.pgrepmon.probe.DatabaseReading;
 import io.pgrepmon.probe.SubscriptionStatsRow;
 import org.junit.jupiter.api.Test;
@@ -149,7 +149,7 @@ class SnapshotAssemblerTest {
 
     @Test
     void tablesCopyProgressAndPublishedTablesTheSubscriptionLacks() {
-        List<TableInfo> tables = List.of(Fixtures.table("orders", List.of("pub"), true, 1000),
+        List<TableReading> tables = List.of(Fixtures.table("orders", List.of("pub"), true, 1000),
                 Fixtures.table("items", List.of("pub"), true, 4000), Fixtures.table("late", List.of("pub"), true, 10),
                 Fixtures.table("audit", List.of(), true, 10));
         DatabaseReading src = Fixtures.source(SOURCE, t0, List.of(slot("orders", true, 0)), List.of(),

@@ -16,6 +16,7 @@ import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.Summary;
 import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.TableReading;
 import io.pgrepmon.publish.SnapshotHub;
 import io.pgrepmon.serve.web.SnapshotFanout;
 import io.quarkus.test.common.WithTestResource;
@@ -334,8 +335,8 @@ class FaultTests {
     static Snapshot bigSnapshot(long sequence) {
         List<TableInfo> tables = new ArrayList<>();
         for (int i = 0; i < 4000; i++) {
-            tables.add(new TableInfo("public", "table_with_a_rather_long_name_" + i, List.of("pub_all_tables"), true,
-                    "default", true, 123_456_789L, 1_000_000L, new Health(Status.WARNING,
+            tables.add(new TableInfo(new TableReading("public", "table_with_a_rather_long_name_" + i, List.of("pub_all_tables"),
+                    true, "default", true, 123_456_789L, 1_000_000L), new Health(Status.WARNING,
                     List.of("in no publication: its rows will not reach the target (padding the snapshot)"))));
         }
         DatabaseSnapshot db = new DatabaseSnapshot("synthetic", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null,

@@ -16,6 +16,7 @@ import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.Units;
 import io.pgrepmon.probe.TablesProbe;
 
@@ -94,7 +95,7 @@ public final class CutoverEvaluator {
             return unknown(id, title, "the source's tables could not be read this tick");
         }
         List<String> problems = new ArrayList<>();
-        for (TableInfo t : source.tables()) {
+        for (TableReading t : source.tables().stream().map(TableInfo::reading).toList()) {
             if (t.publications().isEmpty()) {
                 problems.add(t.qualifiedName() + ": in no publication");
             } else if (!t.identityUsable()) {

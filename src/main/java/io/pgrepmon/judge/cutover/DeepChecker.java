@@ -79,7 +79,7 @@ public class DeepChecker {
         }
         List<SubscriptionTable> tables = sub.tables().stream().limit(config.maxTables()).toList();
         Map<String, Long> estimates = new LinkedHashMap<>();
-        sourceDb.tables().forEach(t -> estimates.put(t.qualifiedName(), t.estimatedRows()));
+        sourceDb.tables().forEach(t -> estimates.put(t.reading().qualifiedName(), t.reading().estimatedRows()));
         return Uni.combine().all().unis(
                         withConnection(source, c -> read(c, tables, estimates, true)),
                         withConnection(target, c -> read(c, tables, estimates, false)))

@@ -1,0 +1,29 @@
+package io.pgrepmon.model;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.util.List;
+
+/**
+ * A user table of a source as the server describes it, and what logical replication needs of it.
+ *
+ * @param publications    the publications that publish it; empty means a migration would miss it
+ * @param replicaIdentity default, nothing, full or index ({@code relreplident})
+ * @param identityUsable  whether UPDATE and DELETE can be replicated: a primary key (identity default), an
+ *                        identity index, or identity full. Without it the source rejects UPDATE and DELETE on the
+ *                        table once a publication publishes them
+ * @param sizeBytes       {@code pg_table_size} (heap and TOAST, no indexes): the yardstick for initial copy progress
+ * @param estimatedRows   {@code reltuples}; null before the first VACUUM or ANALYZE
+ */
+@RegisterForReflection
+public record TableReading(String schema, String name, List<String> publications, boolean hasPrimaryKey,
+                           String replicaIdentity, boolean identityUsable, long sizeBytes, Long estimatedRows) {
+
+    public TableReading {
+        publications = List.copyOf(publications);
+    }
+
+    public String qualifiedName() {
+        return schema + "." + name;
+    }
+}

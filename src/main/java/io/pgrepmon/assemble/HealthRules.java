@@ -3,7 +3,7 @@ package io.pgrepmon.assemble;
 import io.pgrepmon.config.MonitorSettings.Thresholds;
 import io.pgrepmon.model.Health;
 import io.pgrepmon.model.PublicationInfo;
-import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
@@ -24,7 +24,8 @@ public final class HealthRules {
     private HealthRules() {
     }
 
-    public static Health slot(SlotInfo slot, Thresholds thresholds, Instant now) {
+    /** @param inactiveSince since when the slot has had no consumer, as the monitor judged it */
+    public static Health slot(SlotReading slot, Instant inactiveSince, Thresholds thresholds, Instant now) {
         Health.Builder health = new Health.Builder();
         if ("lost".equals(slot.walStatus())) {
             health.add(Status.CRITICAL, "WAL the slot needs has been removed (wal_status lost"
@@ -49,7 +50,7 @@ public final class HealthRules {
             return health.build();
         }
         if (!slot.active()) {
-            Duration inactive = slot.inactiveSince() == null ? Duration.ZERO : Duration.between(slot.inactiveSince(), now);
+            Duration inactive = inactiveSince == null ? Duration.ZERO : Duration.between(inactiveSince, now);
             if (inactive.isNegative()) {
                 inactive = Duration.ZERO;
             }

@@ -84,7 +84,7 @@ final class Pairing {
             requireSlot(link, sources, health);
         } else {
             List<String> holders = sources.values().stream().filter(DatabaseSnapshot::reachable)
-                    .filter(db -> db.slots().stream().anyMatch(s -> s.name().equals(sub.slotName())))
+                    .filter(db -> db.slots().stream().anyMatch(s -> s.reading().name().equals(sub.slotName())))
                     .map(DatabaseSnapshot::name).toList();
             Link known = knownPairs.get(key);
             if (holders.size() == 1) {
@@ -110,7 +110,7 @@ final class Pairing {
 
     private static void requireSlot(Link link, Map<String, DatabaseSnapshot> sources, Health.Builder health) {
         DatabaseSnapshot source = sources.get(link.sourceDatabase());
-        if (source != null && source.reachable() && source.slots().stream().noneMatch(s -> s.name().equals(link.slotName()))) {
+        if (source != null && source.reachable() && source.slots().stream().noneMatch(s -> s.reading().name().equals(link.slotName()))) {
             health.add(Status.CRITICAL, "source " + link.sourceDatabase() + " has no slot named " + link.slotName()
                     + " (linked by " + link.linkedBy() + "): the subscription cannot be receiving changes");
         }
@@ -148,14 +148,14 @@ final class Pairing {
                     d.health().add(Status.CRITICAL, "source database " + source.name() + " is unreachable: lag unknown");
                     estimate = LagEstimator.Estimate.unknown("unknown: the source is unreachable");
                 } else {
-                    SlotInfo slot = source.slots().stream().filter(s -> s.name().equals(d.link().slotName())).findFirst().orElse(null);
+                    SlotInfo slot = source.slots().stream().filter(s -> s.reading().name().equals(d.link().slotName())).findFirst().orElse(null);
                     WalSenderInfo sender = source.walSenders().stream()
                             .filter(w -> w.reading().slotName().equals(d.link().slotName())).findFirst().orElse(null);
                     if (slot != null) {
-                        lag = slot.lagBytes();
+                        lag = slot.reading().lagBytes();
                         d.health().addAll(slot.health());
                         estimate = lagEstimator.estimate(ChangeClock.key(d.target(), sub.name()), now, lag,
-                                slot.confirmedFlushLsn(), sender == null ? null : sender.reading().replayLagMillis(),
+                                slot.reading().confirmedFlushLsn(), sender == null ? null : sender.reading().replayLagMillis(),
                                 target.reachable() ? heartbeatSeconds(source, target) : null);
                     }
                     walSender = sender == null ? WalSenderActivity.NONE : sender.activity();

@@ -11,6 +11,7 @@ import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.ProbeReport;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.SlotStats;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SourceActivity;
@@ -159,7 +160,7 @@ public final class SnapshotAssembler {
         Map<String, SlotStats> stats = reading.rows(SlotStatsProbe.class).stream()
                 .collect(Collectors.toMap(SlotStats::slotName, Function.identity(), (a, b) -> a));
         List<SlotInfo> slots = reading.rows(SlotsProbe.class).stream()
-                .map(s -> slot(name, s.withStats(stats.get(s.name())), now, tick)).toList();
+                .map(s -> slot(name, s, stats.get(s.name()), now, tick)).toList();
         List<WalSenderInfo> senders = reading.rows(WalSendersProbe.class).stream().map(w -> walSender(name, w, now, tick)).toList();
         Map<String, PublicationInfo> publications = reading.rows(PublicationsProbe.class).stream()
                 .collect(Collectors.toMap(PublicationInfo::name, Function.identity(), (a, b) -> a));
@@ -167,7 +168,7 @@ public final class SnapshotAssembler {
                 .map(t -> new TableInfo(t, HealthRules.table(t, publications))).toList();
 
         Health.Builder health = commonHealth(reading);
-        rollUp(health, "slot", slots.stream().map(s -> Map.entry(s.name(), s.health())).toList());
+        rollUp(health, "slot", slots.stream().map(s -> Map.entry(s.reading().name(), s.health())).toList());
         rollUp(health, "walsender", senders.stream().map(w -> Map.entry(w.reading().slotName(), w.health())).toList());
         tableFindings(health, tables);
         SourceActivity activity = reading.rows(ActivityProbe.class).isEmpty() ? null : reading.rows(ActivityProbe.class).get(0);
@@ -289,12 +290,13 @@ public final class SnapshotAssembler {
         }
     }
 
-    private SlotInfo slot(String database, SlotInfo slot, Instant now, long tick) {
-        if (!slot.active() && slot.inactiveSince() == null) {
+    private SlotInfo slot(String database, SlotReading slot, SlotStats stats, Instant now, long tick) {
+        Instant inactiveSince = slot.inactiveSince();
+        if (!slot.active() && inactiveSince == null) {
             // Before PostgreSQL 17 the server does not say since when: count from the first tick that saw it idle.
-            slot = slot.withInactiveSince(slotInactive.since(ChangeClock.key(database, slot.name()), Boolean.TRUE, now, tick));
+            inactiveSince = slotInactive.since(ChangeClock.key(database, slot.name()), Boolean.TRUE, now, tick);
         }
-        return slot.withHealth(HealthRules.slot(slot, thresholds, now));
+        return new SlotInfo(slot, inactiveSince, stats, HealthRules.slot(slot, inactiveSince, thresholds, now));
     }
 
     private WalSenderInfo walSender(String database, WalSenderReading sender, Instant now, long tick) {
@@ -321,7 +323,7 @@ public final class SnapshotAssembler {
                 targets++;
             }
             slots += db.slots().size();
-            activeSlots += (int) db.slots().stream().filter(SlotInfo::active).count();
+            activeSlots += (int) db.slots().stream().filter(s -> s.reading().active()).count();
             subscriptions += db.subscriptions().size();
             enabled += (int) db.subscriptions().stream().filter(SubscriptionInfo::enabled).count();
             for (SubscriptionInfo sub : db.subscriptions()) {

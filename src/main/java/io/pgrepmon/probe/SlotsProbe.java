@@ -6,6 +6,7 @@ import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.vertx.mutiny.sqlclient.Row;
 
 
@@ -15,7 +16,7 @@ import static io.pgrepmon.probe.Probe.since;
  * Logical slots of the connected database from {@code pg_replication_slots}, with bytes behind and WAL retained.
  * A slot belongs to one database, so only the connected database's slots are listed.
  */
-public final class SlotsProbe implements Probe<SlotInfo> {
+public final class SlotsProbe implements Probe<SlotReading> {
 
     // The current position is read in the same statement as the slots so that lag is computed from one instant.
     private static final String SQL = """
@@ -53,15 +54,15 @@ public final class SlotsProbe implements Probe<SlotInfo> {
     }
 
     @Override
-    public SlotInfo map(Row row, ServerInfo server) {
+    public SlotReading map(Row row, ServerInfo server) {
         Lsn current = Lsn.parse(row.getString("current_lsn"));
         Lsn restart = Lsn.parse(row.getString("restart_lsn"));
         Lsn confirmed = Lsn.parse(row.getString("confirmed_flush_lsn"));
-        return new SlotInfo(row.getString("slot_name"), row.getString("plugin"), row.getString("database"),
-                row.getBoolean("temporary"), SlotInfo.isTableSync(row.getString("slot_name")), row.getBoolean("active"), row.getInteger("active_pid"), restart, confirmed,
+        return new SlotReading(row.getString("slot_name"), row.getString("plugin"), row.getString("database"),
+                row.getBoolean("temporary"), SlotReading.isTableSync(row.getString("slot_name")), row.getBoolean("active"), row.getInteger("active_pid"), restart, confirmed,
                 Lsn.bytesBetween(current, confirmed), Lsn.bytesBetween(current, restart),
                 row.getString("wal_status"), row.getLong("safe_wal_size"), row.getBoolean("two_phase"),
                 row.getBoolean("conflicting"), Sql.instant(row, "inactive_since"), row.getString("invalidation_reason"),
-                row.getBoolean("failover"), row.getBoolean("synced"), null, null);
+                row.getBoolean("failover"), row.getBoolean("synced"));
     }
 }

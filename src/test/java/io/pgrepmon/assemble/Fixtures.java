@@ -10,6 +10,7 @@ import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
@@ -46,18 +47,18 @@ final class Fixtures {
         return new DatabaseSettings(name, "h", 5432, "u", "pw", "app", role, SslMode.DISABLE, null, source, null);
     }
 
-    static SlotInfo slot(String name, boolean active, Long lag, String walStatus, Instant inactiveSince) {
-        return new SlotInfo(name, "pgoutput", "app", false, false, active, active ? 7 : null, Lsn.parse("0/1"), Lsn.parse("0/2"),
-                lag, 2048L, walStatus, null, null, null, inactiveSince, null, null, null, null, null);
+    static SlotReading slot(String name, boolean active, Long lag, String walStatus, Instant inactiveSince) {
+        return new SlotReading(name, "pgoutput", "app", false, false, active, active ? 7 : null, Lsn.parse("0/1"), Lsn.parse("0/2"),
+                lag, 2048L, walStatus, null, null, null, inactiveSince, null, null, null);
     }
 
-    static SlotInfo slot(String name, boolean active, long lag) {
+    static SlotReading slot(String name, boolean active, long lag) {
         return slot(name, active, lag, "reserved", null);
     }
 
-    static SlotInfo slotAt(String name, long lag, long confirmed) {
-        return new SlotInfo(name, "pgoutput", "app", false, false, true, 7, new Lsn(confirmed), new Lsn(confirmed), lag, lag,
-                "reserved", null, null, null, null, null, null, null, null, null);
+    static SlotReading slotAt(String name, long lag, long confirmed) {
+        return new SlotReading(name, "pgoutput", "app", false, false, true, 7, new Lsn(confirmed), new Lsn(confirmed), lag, lag,
+                "reserved", null, null, null, null, null, null, null);
     }
 
     static SubscriptionInfo sub(String name, String slot, boolean enabled, Integer workerPid, String... publications) {
@@ -80,13 +81,13 @@ final class Fixtures {
                 copiedBytes == null ? null : new CopyProgress(copiedBytes, 10, null, null)));
     }
 
-    static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotInfo> slots, List<WalSenderReading> senders,
+    static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotReading> slots, List<WalSenderReading> senders,
                                   List<PublicationInfo> publications, List<TableReading> tables) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SlotsProbe.class, slots,
                 WalSendersProbe.class, senders, PublicationsProbe.class, publications, TablesProbe.class, tables));
     }
 
-    static DatabaseReading source(DatabaseSettings db, Instant at, SlotInfo... slots) {
+    static DatabaseReading source(DatabaseSettings db, Instant at, SlotReading... slots) {
         return source(db, at, List.of(slots), List.of(), List.of(), List.of());
     }
 
@@ -97,9 +98,9 @@ final class Fixtures {
     }
 
     /** A database as a snapshot shows it, with only what pairing reads: slots and publications, or subscriptions. */
-    static DatabaseSnapshot database(String name, Role role, boolean reachable, List<SlotInfo> slots,
+    static DatabaseSnapshot database(String name, Role role, boolean reachable, List<SlotReading> readings,
                                      List<PublicationInfo> publications, List<SubscriptionInfo> subscriptions) {
-        slots = slots.stream().map(s -> s.health() == null ? s.withHealth(Health.HEALTHY) : s).toList();
+        List<SlotInfo> slots = readings.stream().map(s -> new SlotInfo(s, s.inactiveSince(), null, Health.HEALTHY)).toList();
         return new DatabaseSnapshot(name, role, "h", 5432, "app", reachable, reachable ? Health.HEALTHY
                 : new Health(Status.DOWN, List.of("unreachable")), reachable ? SERVER : null, null, 3, null, null, null,
                 null, List.of(), List.of(), slots, List.of(), publications, List.of(), subscriptions, null, null);

@@ -6,6 +6,7 @@ import io.pgrepmon.model.Health;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
@@ -24,40 +25,44 @@ class HealthRulesTest {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
     static final MonitorSettings.Thresholds THRESHOLDS = Thresholds.UNIT;
 
-    static SlotInfo slot(boolean active, Long lag, String walStatus, Instant inactiveSince) {
+    static Health slotHealth(SlotReading slot) {
+        return HealthRules.slot(slot, slot.inactiveSince(), THRESHOLDS, NOW);
+    }
+
+    static SlotReading slot(boolean active, Long lag, String walStatus, Instant inactiveSince) {
         return Fixtures.slot("s", active, lag, walStatus, inactiveSince);
     }
 
     @Test
     void activeCaughtUpSlotIsHealthy() {
-        assertThat(HealthRules.slot(slot(true, 0L, "reserved", null), THRESHOLDS, NOW)).isEqualTo(Health.HEALTHY);
+        assertThat(slotHealth(slot(true, 0L, "reserved", null))).isEqualTo(Health.HEALTHY);
     }
 
     @Test
     void lagAboveTheThresholdIsWarningAndTenTimesItIsCritical() {
-        Health warning = HealthRules.slot(slot(true, 2L * 1024 * 1024, "reserved", null), THRESHOLDS, NOW);
+        Health warning = slotHealth(slot(true, 2L * 1024 * 1024, "reserved", null));
         assertThat(warning.status()).isEqualTo(Status.WARNING);
         assertThat(warning.reasons()).containsExactly("2.0 MiB behind (threshold 1.0 MiB)");
-        assertThat(HealthRules.slot(slot(true, 1024L * 1024, "reserved", null), THRESHOLDS, NOW).status())
+        assertThat(slotHealth(slot(true, 1024L * 1024, "reserved", null)).status())
                 .as("exactly at the threshold").isEqualTo(Status.HEALTHY);
-        Health critical = HealthRules.slot(slot(true, 11L * 1024 * 1024, "reserved", null), THRESHOLDS, NOW);
+        Health critical = slotHealth(slot(true, 11L * 1024 * 1024, "reserved", null));
         assertThat(critical.status()).isEqualTo(Status.CRITICAL);
         assertThat(critical.reasons().get(0)).contains("critical above 10.0 MiB");
     }
 
     @Test
     void unknownLagIsAWarningNotZero() {
-        Health health = HealthRules.slot(slot(true, null, "reserved", null), THRESHOLDS, NOW);
+        Health health = slotHealth(slot(true, null, "reserved", null));
         assertThat(health.status()).isEqualTo(Status.WARNING);
         assertThat(health.reasons().get(0)).startsWith("lag unknown");
     }
 
     @Test
     void inactiveSlotIsWarningThenCriticalPastTheThreshold() {
-        Health recent = HealthRules.slot(slot(false, 0L, "reserved", NOW.minusSeconds(10)), THRESHOLDS, NOW);
+        Health recent = slotHealth(slot(false, 0L, "reserved", NOW.minusSeconds(10)));
         assertThat(recent.status()).isEqualTo(Status.WARNING);
         assertThat(recent.reasons().get(0)).contains("inactive for 10 s");
-        Health old = HealthRules.slot(slot(false, 0L, "reserved", NOW.minusSeconds(75)), THRESHOLDS, NOW);
+        Health old = slotHealth(slot(false, 0L, "reserved", NOW.minusSeconds(75)));
         assertThat(old.status()).isEqualTo(Status.CRITICAL);
         assertThat(old.reasons().get(0)).contains("inactive for 75 s (threshold 60 s)", "retaining 2.0 KiB of WAL");
     }
@@ -65,11 +70,11 @@ class HealthRulesTest {
     @Test
     void unreservedOrLostWalIsCritical() {
         for (String walStatus : List.of("unreserved", "lost")) {
-            Health health = HealthRules.slot(slot(true, 0L, walStatus, null), THRESHOLDS, NOW);
+            Health health = slotHealth(slot(true, 0L, walStatus, null));
             assertThat(health.status()).as(walStatus).isEqualTo(Status.CRITICAL);
             assertThat(health.reasons().get(0)).contains("wal_status " + walStatus);
         }
-        assertThat(HealthRules.slot(slot(true, 0L, "extended", null), THRESHOLDS, NOW).status()).isEqualTo(Status.HEALTHY);
+        assertThat(slotHealth(slot(true, 0L, "extended", null)).status()).isEqualTo(Status.HEALTHY);
     }
 
     static SubscriptionInfo subscription(boolean enabled, Integer workerPid) {
@@ -116,31 +121,31 @@ class HealthRulesTest {
 
     @Test
     void safeWalSizeBelowTheHeadroomIsWarningAndInvalidationIsCritical() {
-        SlotInfo low = new SlotInfo("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "extended",
-                100L * 1024 * 1024, null, null, null, null, null, null, null, null);
-        Health health = HealthRules.slot(low, THRESHOLDS, NOW);
+        SlotReading low = new SlotReading("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "extended",
+                100L * 1024 * 1024, null, null, null, null, null, null);
+        Health health = slotHealth(low);
         assertThat(health.status()).isEqualTo(Status.WARNING);
         assertThat(health.reasons().get(0)).contains("only 100.0 MiB of WAL", "threshold 1.0 GiB");
-        SlotInfo conflicting = new SlotInfo("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "reserved",
-                null, null, true, null, null, null, null, null, null);
-        assertThat(HealthRules.slot(conflicting, THRESHOLDS, NOW).reasons().get(0)).contains("recovery conflict");
-        SlotInfo lost = new SlotInfo("s", "pgoutput", "app", false, false, false, null, null, null, null, null, "lost",
-                null, null, null, NOW, "wal_removed", null, null, null, null);
-        Health lostHealth = HealthRules.slot(lost, THRESHOLDS, NOW);
+        SlotReading conflicting = new SlotReading("s", "pgoutput", "app", false, false, true, 1, null, null, 0L, 0L, "reserved",
+                null, null, true, null, null, null, null);
+        assertThat(slotHealth(conflicting).reasons().get(0)).contains("recovery conflict");
+        SlotReading lost = new SlotReading("s", "pgoutput", "app", false, false, false, null, null, null, null, null, "lost",
+                null, null, null, NOW, "wal_removed", null, null);
+        Health lostHealth = slotHealth(lost);
         assertThat(lostHealth.reasons().get(0)).contains("wal_status lost, wal_removed");
         assertThat(lostHealth.reasons()).noneMatch(r -> r.startsWith("lag unknown"));
     }
 
     @Test
     void tableSyncSlotIsNotAnInactiveSlotButItsWalStillCounts() {
-        SlotInfo sync = new SlotInfo("pg_16410_sync_16401_7711698196823065358", "pgoutput", "app", false, true, false, null,
-                null, null, null, null, "reserved", null, null, null, NOW.minusSeconds(3600), null, null, null, null, null);
-        assertThat(SlotInfo.isTableSync(sync.name())).isTrue();
-        assertThat(SlotInfo.isTableSync("sub_orders")).isFalse();
-        assertThat(HealthRules.slot(sync, THRESHOLDS, NOW)).isEqualTo(Health.HEALTHY);
-        SlotInfo unreserved = new SlotInfo(sync.name(), "pgoutput", "app", false, true, false, null, null, null, null, null,
-                "unreserved", -1L, null, null, NOW, null, null, null, null, null);
-        assertThat(HealthRules.slot(unreserved, THRESHOLDS, NOW).status()).isEqualTo(Status.CRITICAL);
+        SlotReading sync = new SlotReading("pg_16410_sync_16401_7711698196823065358", "pgoutput", "app", false, true, false, null,
+                null, null, null, null, "reserved", null, null, null, NOW.minusSeconds(3600), null, null, null);
+        assertThat(SlotReading.isTableSync(sync.name())).isTrue();
+        assertThat(SlotReading.isTableSync("sub_orders")).isFalse();
+        assertThat(slotHealth(sync)).isEqualTo(Health.HEALTHY);
+        SlotReading unreserved = new SlotReading(sync.name(), "pgoutput", "app", false, true, false, null, null, null, null, null,
+                "unreserved", -1L, null, null, NOW, null, null, null);
+        assertThat(slotHealth(unreserved).status()).isEqualTo(Status.CRITICAL);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.pgrepmon.model.Health;
 import io.pgrepmon.model.LagMethod;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
@@ -31,7 +32,7 @@ class SnapshotAssemblerTest {
     static final DatabaseSettings TARGET = Fixtures.settings("dst", Role.TARGET);
     static final DatabaseSettings OTHER_SOURCE = Fixtures.settings("src2", Role.SOURCE);
 
-    static DatabaseReading source(DatabaseSettings db, Instant at, SlotInfo... slots) {
+    static DatabaseReading source(DatabaseSettings db, Instant at, SlotReading... slots) {
         return Fixtures.source(db, at, slots);
     }
 
@@ -39,7 +40,7 @@ class SnapshotAssemblerTest {
         return Fixtures.target(TARGET, at, List.of(subscriptions), List.of(), List.of());
     }
 
-    static SlotInfo slot(String name, boolean active, long lag) {
+    static SlotReading slot(String name, boolean active, long lag) {
         return Fixtures.slot(name, active, lag);
     }
 

@@ -2,6 +2,7 @@ package io.pgrepmon.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ViewJsonTest {
 
-    static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules();
+    static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     static List<String> fields(Object value) {
         JsonNode node = MAPPER.valueToTree(value);
@@ -42,5 +44,17 @@ class ViewJsonTest {
                 "writeLsn", "flushLsn", "replayLsn", "writeLagMillis", "flushLagMillis", "replayLagMillis", "replyTime",
                 "pendingBytes", "activity", "stalledSince", "health");
         assertThat(MAPPER.valueToTree(sender).get("activity").asText()).isEqualTo("idle");
+    }
+
+    @Test
+    void aSlotIsOneObjectWhoseInactiveSinceIsTheMonitorsJudgment() {
+        Instant seen = Instant.parse("2026-01-01T00:00:00Z");
+        SlotInfo slot = new SlotInfo(new SlotReading("s", "pgoutput", "app", false, false, false, null, new Lsn(1),
+                new Lsn(2), 0L, 0L, "reserved", null, null, null, null, null, null, null), seen, null, Health.HEALTHY);
+        assertThat(fields(slot)).containsExactlyInAnyOrder("name", "plugin", "database", "temporary", "tableSync",
+                "active", "activePid", "restartLsn", "confirmedFlushLsn", "lagBytes", "retainedBytes", "walStatus",
+                "safeWalSize", "twoPhase", "conflicting", "inactiveSince", "invalidationReason", "failover", "synced",
+                "stats", "health");
+        assertThat(MAPPER.valueToTree(slot).get("inactiveSince").asText()).startsWith("2026-01-01");
     }
 }

@@ -10,6 +10,7 @@ import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SequenceReport;
 import io.pgrepmon.model.SequenceStatus;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SourceActivity;
 import io.pgrepmon.model.SubscriptionInfo;
@@ -50,7 +51,7 @@ public final class CutoverEvaluator {
             DatabaseSnapshot target = snapshot.database(pair.targetDatabase());
             SubscriptionInfo sub = target == null ? null : target.subscriptions().stream()
                     .filter(s -> s.name().equals(pair.subscription())).findFirst().orElse(null);
-            SlotInfo slot = source == null ? null : source.slots().stream()
+            SlotReading slot = source == null ? null : source.slots().stream().map(SlotInfo::reading)
                     .filter(s -> s.name().equals(pair.slotName())).findFirst().orElse(null);
             DeepCheck deepCheck = deep.get(pair.name());
             List<CutoverCheck> checks = new ArrayList<>();
@@ -167,7 +168,8 @@ public final class CutoverEvaluator {
             }
         }
         if (readable(source)) {
-            source.slots().stream().filter(SlotInfo::tableSync).forEach(s -> problems.add("table-sync slot " + s.name()));
+            source.slots().stream().map(SlotInfo::reading).filter(SlotReading::tableSync)
+                    .forEach(s -> problems.add("table-sync slot " + s.name()));
         }
         if (sub.tables().isEmpty()) {
             return fail(id, title, "the subscription has no tables", List.of());
@@ -176,7 +178,7 @@ public final class CutoverEvaluator {
                 : fail(id, title, problems.size() + " item(s) still synchronizing", problems);
     }
 
-    static CutoverCheck slotHealthy(SlotInfo slot, DatabaseSnapshot source) {
+    static CutoverCheck slotHealthy(SlotReading slot, DatabaseSnapshot source) {
         String id = "slot-healthy", title = "the slot is active and not at risk";
         if (!readable(source)) {
             return unknown(id, title, "the source could not be read this tick");

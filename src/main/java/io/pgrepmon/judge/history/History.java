@@ -4,6 +4,7 @@ import io.pgrepmon.config.Settings;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SlotInfo;
+import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
@@ -54,7 +55,7 @@ public class History {
             add("pair/" + pair.name() + "/lag-seconds", t, pair.lagSeconds());
         }
         for (DatabaseSnapshot db : snapshot.databases()) {
-            for (SlotInfo slot : db.slots()) {
+            for (SlotReading slot : db.slots().stream().map(SlotInfo::reading).toList()) {
                 add("slot/" + db.name() + "/" + slot.name() + "/retained-bytes", t, slot.retainedBytes());
                 add("slot/" + db.name() + "/" + slot.name() + "/safe-wal-size", t, slot.safeWalSize());
             }
@@ -93,7 +94,7 @@ public class History {
             trends.add(new Trend(pair.name(), "lag", trend.direction(), trend.etaSeconds(), trend.bytesPerSecond(), trend.text()));
         }
         for (DatabaseSnapshot db : snapshot.databases()) {
-            for (SlotInfo slot : db.slots()) {
+            for (SlotReading slot : db.slots().stream().map(SlotInfo::reading).toList()) {
                 Series safe = series.get("slot/" + db.name() + "/" + slot.name() + "/safe-wal-size");
                 if (safe == null) {
                     continue;

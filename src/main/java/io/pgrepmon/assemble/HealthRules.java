@@ -5,7 +5,7 @@ import io.pgrepmon.model.Health;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Status;
-import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.TableReading;
@@ -79,8 +79,13 @@ public final class HealthRules {
      * @param syncStillSince since when the subscription's initial sync (states and copy progress of its tables not
      *                       yet ready) has not moved; null when every table is ready
      */
-    public static Health subscription(SubscriptionInfo subscription, Thresholds thresholds, Instant now,
-                                      Instant syncStillSince) {
+    /**
+     * @param stats          its error counters as changes since the monitor started; null before 15
+     * @param notReady       how many of its tables are not ready
+     * @param syncStillSince since when the initial sync has not moved; null when nothing is syncing
+     */
+    public static Health subscription(SubscriptionReading subscription, SubscriptionStats stats, long notReady,
+                                      Thresholds thresholds, Instant now, Instant syncStillSince) {
         Health.Builder health = new Health.Builder();
         if (!subscription.enabled()) {
             health.add(Status.WARNING, "subscription is disabled: no changes are applied (ALTER SUBSCRIPTION "
@@ -89,7 +94,6 @@ public final class HealthRules {
             health.add(Status.CRITICAL, "subscription is enabled but no apply worker is running: it is not replicating"
                     + " (the worker may be failing on an apply error; see the target's log)");
         }
-        SubscriptionStats stats = subscription.stats();
         if (stats != null && stats.newTotal() > 0 && stats.lastIncreaseAt() != null
                 && Duration.between(stats.lastIncreaseAt(), now).compareTo(thresholds.errorRecent()) < 0) {
             StringBuilder what = new StringBuilder();
@@ -100,7 +104,6 @@ public final class HealthRules {
                     + Units.duration(Duration.between(stats.lastIncreaseAt(), now)) + " ago: see the target's log"
                     + " (a duplicate key or a missing row stops the apply worker until it is resolved)");
         }
-        long notReady = subscription.tablesNotReady();
         if (notReady > 0 && syncStillSince != null && subscription.enabled()) {
             Duration still = Duration.between(syncStillSince, now);
             if (still.compareTo(thresholds.tableSyncStuck()) >= 0) {

@@ -7,6 +7,7 @@ import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SlotInfo;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.Units;
 import io.pgrepmon.model.WalSenderActivity;
 import io.pgrepmon.model.WalSenderInfo;
@@ -34,8 +35,11 @@ final class Pairing {
     record Link(String sourceDatabase, String slotName, String linkedBy) {
     }
 
-    /** A subscription of a reachable target, with its link and the health gathered so far. */
-    record Draft(String target, SubscriptionInfo subscription, Link link, Health.Builder health) {
+    /**
+     * A subscription with its link and the health gathered so far; {@code subscription} is null while its target
+     * is unreachable (the pair is still owed, from the last link known).
+     */
+    record Draft(String target, String name, SubscriptionInfo subscription, Link link, Health.Builder health) {
     }
 
     private final Map<String, PairSettings> explicitPairs = new HashMap<>();
@@ -71,7 +75,7 @@ final class Pairing {
      * source, then the one reachable source holding a slot of that name. A pair whose source is unreachable this
      * tick keeps its last known link.
      */
-    Link link(String target, String configuredSource, SubscriptionInfo sub, Map<String, DatabaseSnapshot> sources,
+    Link link(String target, String configuredSource, SubscriptionReading sub, Map<String, DatabaseSnapshot> sources,
               Health.Builder health) {
         String key = ChangeClock.key(target, sub.name());
         PairSettings explicit = explicitPairs.get(key);
@@ -124,19 +128,17 @@ final class Pairing {
             DatabaseSnapshot target = byName.get(ChangeClock.databaseOf(key));
             if (!target.reachable()) {
                 String subscription = key.substring(key.indexOf('\u0000') + 1);
-                SubscriptionInfo placeholder = new SubscriptionInfo(subscription, false, link.slotName(), List.of(), null, null,
-                        null, null, null, null, null, null, null, null, null, null, 0, null, List.of(), Map.of(), null,
-                        Health.HEALTHY);
-                all.add(new Draft(target.name(), placeholder, link, new Health.Builder().add(Status.CRITICAL,
+                all.add(new Draft(target.name(), subscription, null, link, new Health.Builder().add(Status.CRITICAL,
                         "target database " + target.name() + " is unreachable: the subscription cannot be checked")));
             }
         });
 
         Map<String, Integer> nameUse = new HashMap<>();
-        all.forEach(d -> nameUse.merge(d.subscription().name(), 1, Integer::sum));
+        all.forEach(d -> nameUse.merge(d.name(), 1, Integer::sum));
         List<PairInfo> pairs = new ArrayList<>();
         for (Draft d : all) {
             SubscriptionInfo sub = d.subscription();
+            String subName = d.name();
             DatabaseSnapshot target = byName.get(d.target());
             Long lag = null;
             LagEstimator.Estimate estimate = LagEstimator.Estimate.unknown("unknown: the subscription is not linked to a slot");
@@ -154,7 +156,7 @@ final class Pairing {
                     if (slot != null) {
                         lag = slot.reading().lagBytes();
                         d.health().addAll(slot.health());
-                        estimate = lagEstimator.estimate(ChangeClock.key(d.target(), sub.name()), now, lag,
+                        estimate = lagEstimator.estimate(ChangeClock.key(d.target(), subName), now, lag,
                                 slot.reading().confirmedFlushLsn(), sender == null ? null : sender.reading().replayLagMillis(),
                                 target.reachable() ? heartbeatSeconds(source, target) : null);
                     }
@@ -162,21 +164,21 @@ final class Pairing {
                     if (sender != null) {
                         d.health().addAll(sender.health());
                     }
-                    if (target.reachable()) {
+                    if (sub != null && target.reachable()) {
                         missing = missingTables(source, sub);
                         if (!missing.isEmpty()) {
                             d.health().add(Status.WARNING, missing.size() + " published table(s) not in the subscription: "
-                                    + Units.sample(missing) + " (ALTER SUBSCRIPTION " + sub.name() + " REFRESH PUBLICATION)");
+                                    + Units.sample(missing) + " (ALTER SUBSCRIPTION " + subName + " REFRESH PUBLICATION)");
                         }
                     }
                 }
             }
-            String name = nameUse.get(sub.name()) > 1 ? d.target() + "." + sub.name() : sub.name();
+            String name = nameUse.get(subName) > 1 ? d.target() + "." + subName : subName;
             pairs.add(new PairInfo(name, d.link() == null ? null : d.link().sourceDatabase(),
-                    d.link() == null ? null : d.link().slotName(), d.target(), sub.name(),
+                    d.link() == null ? null : d.link().slotName(), d.target(), subName,
                     d.link() == null ? null : d.link().linkedBy(), lag, estimate.seconds(), estimate.method(), estimate.text(),
                     estimate.rateBytesPerSecond() == null ? null : (double) Math.round(estimate.rateBytesPerSecond()),
-                    walSender, sub.tableStates(), missing, d.health().build()));
+                    walSender, sub == null ? Map.of() : sub.tableStates(), missing, d.health().build()));
         }
         pairs.sort(Comparator.comparing(PairInfo::name));
         return pairs;
@@ -185,7 +187,7 @@ final class Pairing {
     /** Tables the subscribed publications publish on the source that the subscription does not list. */
     private static List<String> missingTables(DatabaseSnapshot source, SubscriptionInfo sub) {
         Set<String> expected = new LinkedHashSet<>();
-        source.publications().stream().filter(p -> sub.publications().contains(p.name()))
+        source.publications().stream().filter(p -> sub.reading().publications().contains(p.name()))
                 .forEach(p -> expected.addAll(p.tables()));
         Set<String> known = new HashSet<>();
         sub.tables().forEach(t -> known.add(t.qualifiedName()));

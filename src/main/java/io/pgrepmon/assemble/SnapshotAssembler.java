@@ -17,6 +17,7 @@ import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SourceActivity;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.Summary;
@@ -188,7 +189,7 @@ public final class SnapshotAssembler {
                 .collect(Collectors.toMap(SubscriptionStatsRow::subscription, Function.identity(), (a, b) -> a));
 
         List<SubscriptionInfo> subscriptions = new ArrayList<>();
-        for (SubscriptionInfo sub : reading.rows(SubscriptionsProbe.class)) {
+        for (SubscriptionReading sub : reading.rows(SubscriptionsProbe.class)) {
             Health.Builder linkHealth = new Health.Builder();
             Pairing.Link link = pairing.link(name, reading.database().source(), sub, sources, linkHealth);
             DatabaseSnapshot source = link == null ? null : sources.get(link.sourceDatabase());
@@ -215,10 +216,11 @@ public final class SnapshotAssembler {
                     : errorCounters.observe(ChangeClock.key(name, sub.name()), statsRow, now);
             Instant workerSince = sub.workerPid() == null ? null
                     : workerPid.since(ChangeClock.key(name, sub.name(), "worker"), sub.workerPid(), now, tick);
-            SubscriptionInfo draft = sub.withWorkerSince(workerSince).with(tables, states, stats, null);
-            SubscriptionInfo full = draft.with(tables, states, stats, HealthRules.subscription(draft, thresholds, now, syncStill));
+            long notReady = tables.stream().filter(t -> !t.ready()).count();
+            SubscriptionInfo full = new SubscriptionInfo(sub, workerSince, tables, states, stats,
+                    HealthRules.subscription(sub, stats, notReady, thresholds, now, syncStill));
             subscriptions.add(full);
-            drafts.add(new Pairing.Draft(name, full, link, linkHealth.addAll(full.health())));
+            drafts.add(new Pairing.Draft(name, sub.name(), full, link, linkHealth.addAll(full.health())));
         }
         Health.Builder health = commonHealth(reading);
         rollUp(health, "subscription", subscriptions.stream().map(s -> Map.entry(s.name(), s.health())).toList());
@@ -325,7 +327,7 @@ public final class SnapshotAssembler {
             slots += db.slots().size();
             activeSlots += (int) db.slots().stream().filter(s -> s.reading().active()).count();
             subscriptions += db.subscriptions().size();
-            enabled += (int) db.subscriptions().stream().filter(SubscriptionInfo::enabled).count();
+            enabled += (int) db.subscriptions().stream().filter(s -> s.reading().enabled()).count();
             for (SubscriptionInfo sub : db.subscriptions()) {
                 tables += sub.tables().size();
                 tablesReady += (int) sub.tables().stream().filter(SubscriptionTable::ready).count();

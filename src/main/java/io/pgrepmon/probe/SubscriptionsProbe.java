@@ -5,7 +5,7 @@ import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Lsn;
 import io.pgrepmon.model.ServerInfo;
-import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import io.vertx.mutiny.sqlclient.Row;
 
 import java.util.List;
@@ -17,7 +17,7 @@ import static io.pgrepmon.probe.Probe.since;
  * {@code pg_stat_subscription}. The LEFT JOIN keeps disabled subscriptions, which have no worker row.
  * {@code subconninfo} is never selected: it may hold the publisher's password.
  */
-public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
+public final class SubscriptionsProbe implements Probe<SubscriptionReading> {
 
     // Ages are computed with the subscriber's own clock; the send time is the publisher's, so its age includes skew.
     private static final String SQL = """
@@ -74,13 +74,13 @@ public final class SubscriptionsProbe implements Probe<SubscriptionInfo> {
     }
 
     @Override
-    public SubscriptionInfo map(Row row, ServerInfo server) {
-        return new SubscriptionInfo(row.getString("subname"), row.getBoolean("subenabled"), row.getString("subslotname"),
-                List.of(row.getArrayOfStrings("publications")), row.getInteger("pid"), null,
+    public SubscriptionReading map(Row row, ServerInfo server) {
+        return new SubscriptionReading(row.getString("subname"), row.getBoolean("subenabled"), row.getString("subslotname"),
+                List.of(row.getArrayOfStrings("publications")), row.getInteger("pid"),
                 Lsn.parse(row.getString("received_lsn")), Lsn.parse(row.getString("latest_end_lsn")),
                 Sql.instant(row, "last_msg_send_time"), Sql.instant(row, "last_msg_receipt_time"),
                 Sql.instant(row, "latest_end_time"), row.getLong("send_age_ms"), row.getLong("receipt_age_ms"),
                 row.getString("streaming"), row.getString("two_phase"), row.getBoolean("disable_on_error"),
-                row.getInteger("sync_workers"), row.getInteger("parallel_workers"), List.of(), null, null, null);
+                row.getInteger("sync_workers"), row.getInteger("parallel_workers"));
     }
 }

@@ -13,6 +13,7 @@ import io.pgrepmon.model.SlotInfo;
 import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.WalSenderReading;
@@ -61,12 +62,17 @@ final class Fixtures {
                 "reserved", null, null, null, null, null, null, null);
     }
 
-    static SubscriptionInfo sub(String name, String slot, boolean enabled, Integer workerPid, String... publications) {
-        return new SubscriptionInfo(name, enabled, slot, List.of(publications.length == 0 ? new String[]{"pub"} : publications),
-                workerPid, null, null, null, null, null, null, null, null, null, null, null, 0, null, List.of(), null, null, null);
+    static SubscriptionReading sub(String name, String slot, boolean enabled, Integer workerPid, String... publications) {
+        return new SubscriptionReading(name, enabled, slot, List.of(publications.length == 0 ? new String[]{"pub"} : publications),
+                workerPid, null, null, null, null, null, null, null, null, null, null, 0, null);
     }
 
-    static SubscriptionInfo sub(String name, String slot) {
+    /** A subscription as a snapshot publishes it, with no tables, counters or findings. */
+    static SubscriptionInfo view(SubscriptionReading reading) {
+        return new SubscriptionInfo(reading, null, List.of(), Map.of(), null, Health.HEALTHY);
+    }
+
+    static SubscriptionReading sub(String name, String slot) {
         return sub(name, slot, true, 9);
     }
 
@@ -91,7 +97,7 @@ final class Fixtures {
         return source(db, at, List.of(slots), List.of(), List.of(), List.of());
     }
 
-    static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionInfo> subscriptions,
+    static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionReading> subscriptions,
                                   List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SubscriptionsProbe.class, subscriptions,
                 SubscriptionTablesProbe.class, tables, SubscriptionStatsProbe.class, stats));

@@ -8,7 +8,7 @@ import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.SlotInfo;
 import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Status;
-import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.WalSenderActivity;
@@ -77,12 +77,16 @@ class HealthRulesTest {
         assertThat(slotHealth(slot(true, 0L, "extended", null)).status()).isEqualTo(Status.HEALTHY);
     }
 
-    static SubscriptionInfo subscription(boolean enabled, Integer workerPid) {
+    static SubscriptionReading subscription(boolean enabled, Integer workerPid) {
         return Fixtures.sub("sub", "sub", enabled, workerPid);
     }
 
-    static Health subscriptionHealth(SubscriptionInfo sub) {
-        return HealthRules.subscription(sub, THRESHOLDS, NOW, null);
+    static Health subscriptionHealth(SubscriptionReading sub) {
+        return subscriptionHealth(sub, null);
+    }
+
+    static Health subscriptionHealth(SubscriptionReading sub, SubscriptionStats stats) {
+        return HealthRules.subscription(sub, stats, 0, THRESHOLDS, NOW, null);
     }
 
     @Test
@@ -99,22 +103,21 @@ class HealthRulesTest {
     @Test
     void newErrorsAreCriticalWhileRecentThenHistory() {
         SubscriptionStats stats = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(30));
-        SubscriptionInfo sub = subscription(true, 100).with(List.of(), null, stats, null);
-        Health recent = subscriptionHealth(sub);
+        SubscriptionReading sub = subscription(true, 100);
+        Health recent = subscriptionHealth(sub, stats);
         assertThat(recent.status()).isEqualTo(Status.CRITICAL);
         assertThat(recent.reasons().get(0)).startsWith("2 apply errors, 1 sync error since monitoring started, the latest 30 s ago");
         SubscriptionStats old = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(601));
-        assertThat(subscriptionHealth(sub.with(List.of(), null, old, null))).as("past error-recent (10 min)").isEqualTo(Health.HEALTHY);
+        assertThat(subscriptionHealth(sub, old)).as("past error-recent (10 min)").isEqualTo(Health.HEALTHY);
         SubscriptionStats none = new SubscriptionStats(7, 1, null, null, 0, 0, null, null);
-        assertThat(subscriptionHealth(sub.with(List.of(), null, none, null))).as("old errors only").isEqualTo(Health.HEALTHY);
+        assertThat(subscriptionHealth(sub, none)).as("old errors only").isEqualTo(Health.HEALTHY);
     }
 
     @Test
     void initialSyncThatDoesNotMoveIsStuck() {
-        SubscriptionTable copying = new SubscriptionTable("public", "t", "d", "copying data", null, 5, NOW, null);
-        SubscriptionInfo sub = subscription(true, 100).with(List.of(copying), null, null, null);
-        assertThat(HealthRules.subscription(sub, THRESHOLDS, NOW, NOW.minusSeconds(120))).isEqualTo(Health.HEALTHY);
-        Health stuck = HealthRules.subscription(sub, THRESHOLDS, NOW, NOW.minusSeconds(700));
+        SubscriptionReading sub = subscription(true, 100);
+        assertThat(HealthRules.subscription(sub, null, 1, THRESHOLDS, NOW, NOW.minusSeconds(120))).isEqualTo(Health.HEALTHY);
+        Health stuck = HealthRules.subscription(sub, null, 1, THRESHOLDS, NOW, NOW.minusSeconds(700));
         assertThat(stuck.status()).isEqualTo(Status.CRITICAL);
         assertThat(stuck.reasons().get(0)).contains("1 table(s) not ready", "has not moved for 11 min 40 s");
     }

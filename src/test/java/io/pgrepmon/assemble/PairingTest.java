@@ -18,6 +18,7 @@ import static io.pgrepmon.assemble.Fixtures.database;
 import static io.pgrepmon.assemble.Fixtures.publication;
 import static io.pgrepmon.assemble.Fixtures.slot;
 import static io.pgrepmon.assemble.Fixtures.sub;
+import static io.pgrepmon.assemble.Fixtures.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How a subscription finds its slot, and the pairs built from the links. */
@@ -82,10 +83,10 @@ class PairingTest {
     void aTargetThatIsDownKeepsItsPairsListedAsCritical() {
         Pairing pairing = new Pairing(List.of(), List.of());
         DatabaseSnapshot east = source("east", true, "sub");
-        SubscriptionInfo sub = sub("sub", "sub");
-        Pairing.Link link = pairing.link("dst", null, sub, sources(east), new Health.Builder());
+        SubscriptionInfo sub = view(sub("sub", "sub"));
+        Pairing.Link link = pairing.link("dst", null, sub.reading(), sources(east), new Health.Builder());
         DatabaseSnapshot dst = database("dst", Role.TARGET, true, List.of(), List.of(), List.of(sub));
-        List<PairInfo> live = pairing.pairs(List.of(new Pairing.Draft("dst", sub, link, new Health.Builder())),
+        List<PairInfo> live = pairing.pairs(List.of(new Pairing.Draft("dst", "sub", sub, link, new Health.Builder())),
                 Map.of("east", east, "dst", dst), now);
         assertThat(live).singleElement().satisfies(p -> {
             assertThat(p.sourceDatabase()).isEqualTo("east");
@@ -108,14 +109,14 @@ class PairingTest {
     void twoTargetsWithTheSameSubscriptionNameArePrefixedByTheirDatabase() {
         Pairing pairing = new Pairing(List.of(), List.of());
         DatabaseSnapshot east = source("east", true, "s1", "s2");
-        SubscriptionInfo one = sub("orders", "s1");
-        SubscriptionInfo two = sub("orders", "s2");
+        SubscriptionInfo one = view(sub("orders", "s1"));
+        SubscriptionInfo two = view(sub("orders", "s2"));
         Map<String, DatabaseSnapshot> all = Map.of("east", east,
                 "a", database("a", Role.TARGET, true, List.of(), List.of(), List.of(one)),
                 "b", database("b", Role.TARGET, true, List.of(), List.of(), List.of(two)));
         List<PairInfo> pairs = pairing.pairs(List.of(
-                new Pairing.Draft("a", one, pairing.link("a", "east", one, sources(east), new Health.Builder()), new Health.Builder()),
-                new Pairing.Draft("b", two, pairing.link("b", "east", two, sources(east), new Health.Builder()), new Health.Builder())),
+                new Pairing.Draft("a", "orders", one, pairing.link("a", "east", one.reading(), sources(east), new Health.Builder()), new Health.Builder()),
+                new Pairing.Draft("b", "orders", two, pairing.link("b", "east", two.reading(), sources(east), new Health.Builder()), new Health.Builder())),
                 all, now);
         assertThat(pairs).extracting(PairInfo::name).containsExactly("a.orders", "b.orders");
     }

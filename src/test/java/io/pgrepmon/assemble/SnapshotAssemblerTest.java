@@ -12,6 +12,7 @@ import io.pgrepmon.model.SlotReading;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.Summary;
@@ -36,7 +37,7 @@ class SnapshotAssemblerTest {
         return Fixtures.source(db, at, slots);
     }
 
-    static DatabaseReading target(Instant at, SubscriptionInfo... subscriptions) {
+    static DatabaseReading target(Instant at, SubscriptionReading... subscriptions) {
         return Fixtures.target(TARGET, at, List.of(subscriptions), List.of(), List.of());
     }
 
@@ -44,7 +45,7 @@ class SnapshotAssemblerTest {
         return Fixtures.slot(name, active, lag);
     }
 
-    static SubscriptionInfo sub(String name, String slot) {
+    static SubscriptionReading sub(String name, String slot) {
         return Fixtures.sub(name, slot);
     }
 

@@ -114,11 +114,11 @@ public final class CutoverEvaluator {
         if (sub == null) {
             return unknown(id, title, "the subscription could not be read this tick");
         }
-        if (!sub.enabled()) {
+        if (!sub.reading().enabled()) {
             return fail(id, title, "the subscription is disabled", List.of(sub.name()));
         }
-        return sub.workerPid() == null ? fail(id, title, "enabled, but no apply worker is running", List.of(sub.name()))
-                : pass(id, title, "enabled, apply worker pid " + sub.workerPid());
+        return sub.reading().workerPid() == null ? fail(id, title, "enabled, but no apply worker is running", List.of(sub.name()))
+                : pass(id, title, "enabled, apply worker pid " + sub.reading().workerPid());
     }
 
     static CutoverCheck noNewErrors(SubscriptionInfo sub, Duration window, Instant monitorStart, Instant now) {
@@ -145,14 +145,14 @@ public final class CutoverEvaluator {
         }
         // Before PostgreSQL 15 there are no error counters: an apply error restarts the worker, so a worker that has
         // stayed the same for the whole window is the evidence.
-        if (sub.workerPid() == null || sub.workerSince() == null) {
+        if (sub.reading().workerPid() == null || sub.workerSince() == null) {
             return unknown(id, title, "no error counters before PostgreSQL 15, and no apply worker to watch");
         }
         Duration stable = Duration.between(sub.workerSince(), now);
         return stable.compareTo(window) >= 0
-                ? pass(id, title, "apply worker pid " + sub.workerPid() + " has run without a restart for " + Units.duration(stable)
+                ? pass(id, title, "apply worker pid " + sub.reading().workerPid() + " has run without a restart for " + Units.duration(stable)
                 + " (no error counters before PostgreSQL 15)")
-                : unknown(id, title, "apply worker pid " + sub.workerPid() + " seen for " + Units.duration(stable) + " of the "
+                : unknown(id, title, "apply worker pid " + sub.reading().workerPid() + " seen for " + Units.duration(stable) + " of the "
                 + Units.duration(window) + " window (no error counters before PostgreSQL 15)");
     }
 
@@ -202,10 +202,10 @@ public final class CutoverEvaluator {
         if (pair.lagBytes() > 0) {
             return fail(id, title, Units.bytes(pair.lagBytes()) + " behind (stop writes, then wait for 0)", List.of());
         }
-        if (sub.receivedLsn() != null && !Objects.equals(sub.receivedLsn(), sub.latestEndLsn())) {
-            return fail(id, title, "received " + sub.receivedLsn() + " but reported applied up to " + sub.latestEndLsn(), List.of());
+        if (sub.reading().receivedLsn() != null && !Objects.equals(sub.reading().receivedLsn(), sub.reading().latestEndLsn())) {
+            return fail(id, title, "received " + sub.reading().receivedLsn() + " but reported applied up to " + sub.reading().latestEndLsn(), List.of());
         }
-        return pass(id, title, "0 bytes behind" + (sub.receivedLsn() == null ? "" : ", received = latest end = " + sub.receivedLsn()));
+        return pass(id, title, "0 bytes behind" + (sub.reading().receivedLsn() == null ? "" : ", received = latest end = " + sub.reading().receivedLsn()));
     }
 
     static CutoverCheck sourceQuiet(DatabaseSnapshot source, Duration quietPeriod, Instant now) {

@@ -6,6 +6,7 @@ import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.SequenceReport;
 import io.pgrepmon.model.SequenceStatus;
 import io.pgrepmon.model.SubscriptionInfo;
+import io.pgrepmon.model.SubscriptionReading;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -44,8 +45,8 @@ class CutoverEvaluatorTest {
     }
 
     static SubscriptionInfo sub(Integer pid, Instant workerSince) {
-        return new SubscriptionInfo("sub", true, "sub", List.of("pub"), pid, workerSince, null, null, null, null, null,
-                null, null, null, null, null, 0, null, List.of(), null, null, null);
+        return new SubscriptionInfo(new SubscriptionReading("sub", true, "sub", List.of("pub"), pid, null, null, null,
+                null, null, null, null, null, null, null, 0, null), workerSince, List.of(), null, null, null);
     }
 
     @Test

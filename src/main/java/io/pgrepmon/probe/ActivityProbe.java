@@ -1,6 +1,5 @@
 package io.pgrepmon.probe;
 
-import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SourceActivity;
@@ -12,7 +11,7 @@ import io.vertx.mutiny.sqlclient.Row;
  * tables (the monitor's own heartbeat table aside), whether it defaults to read-only, and how many large objects
  * it holds.
  */
-public final class ActivityProbe implements Probe<SourceActivity> {
+public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     static final String SQL = """
             SELECT (SELECT count(*) FROM pg_stat_activity
@@ -24,19 +23,8 @@ public final class ActivityProbe implements Probe<SourceActivity> {
                    (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects
             """.formatted(HeartbeatProbe.TABLE);
 
-    @Override
-    public String name() {
-        return "activity";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.SOURCE;
-    }
-
-    @Override
-    public String sql(DatabaseSettings db, ServerInfo server) {
-        return SQL;
+    public ActivityProbe() {
+        super("activity", Role.SOURCE, 0, SQL);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.pgrepmon.probe;
 
-import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.ServerInfo;
@@ -9,7 +8,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import java.util.List;
 
 /** Publications of a source from {@code pg_publication}, with the tables each publishes. */
-public final class PublicationsProbe implements Probe<PublicationInfo> {
+public final class PublicationsProbe extends RoleProbe<PublicationInfo> {
 
     static final String SQL = """
             SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate,
@@ -19,19 +18,8 @@ public final class PublicationsProbe implements Probe<PublicationInfo> {
             ORDER BY p.pubname
             """;
 
-    @Override
-    public String name() {
-        return "publications";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.SOURCE;
-    }
-
-    @Override
-    public String sql(DatabaseSettings db, ServerInfo server) {
-        return SQL;
+    public PublicationsProbe() {
+        super("publications", Role.SOURCE, 0, SQL);
     }
 
     @Override

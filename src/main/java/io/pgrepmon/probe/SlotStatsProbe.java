@@ -1,6 +1,5 @@
 package io.pgrepmon.probe;
 
-import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.ServerInfo;
@@ -9,7 +8,7 @@ import io.vertx.mutiny.sqlclient.Row;
 
 
 /** Decoding statistics of the connected database's logical slots from {@code pg_stat_replication_slots} (14+). */
-public final class SlotStatsProbe implements Probe<SlotStats> {
+public final class SlotStatsProbe extends RoleProbe<SlotStats> {
 
     static final String SQL = """
             SELECT st.slot_name, st.spill_txns, st.spill_count, st.spill_bytes, st.stream_txns, st.stream_count,
@@ -20,19 +19,8 @@ public final class SlotStatsProbe implements Probe<SlotStats> {
             ORDER BY st.slot_name
             """;
 
-    @Override
-    public String name() {
-        return "slot-stats";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.SOURCE && server.versionNum() >= 140000;
-    }
-
-    @Override
-    public String sql(DatabaseSettings db, ServerInfo server) {
-        return SQL;
+    public SlotStatsProbe() {
+        super("slot-stats", Role.SOURCE, 140000, SQL);
     }
 
     @Override

@@ -16,7 +16,7 @@ import static io.pgrepmon.probe.Probe.since;
  * Logical slots of the connected database from {@code pg_replication_slots}, with bytes behind and WAL retained.
  * A slot belongs to one database, so only the connected database's slots are listed.
  */
-public final class SlotsProbe implements Probe<SlotReading> {
+public final class SlotsProbe extends RoleProbe<SlotReading> {
 
     // The current position is read in the same statement as the slots so that lag is computed from one instant.
     private static final String SQL = """
@@ -32,14 +32,8 @@ public final class SlotsProbe implements Probe<SlotReading> {
             ORDER BY slot_name
             """;
 
-    @Override
-    public String name() {
-        return "slots";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.SOURCE;
+    public SlotsProbe() {
+        super("slots", Role.SOURCE, 0);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.Map;
  * Cumulative error counters of the connected database's subscriptions from {@code pg_stat_subscription_stats}
  * (15+), and the conflict counters added in 18.
  */
-public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow> {
+public final class SubscriptionStatsProbe extends RoleProbe<SubscriptionStatsRow> {
 
     /** The {@code confl_*} columns of PostgreSQL 18, without the prefix. */
     static final List<String> CONFLICTS = List.of("insert_exists", "update_origin_differs", "update_exists",
@@ -28,14 +28,8 @@ public final class SubscriptionStatsProbe implements Probe<SubscriptionStatsRow>
             ORDER BY st.subname
             """;
 
-    @Override
-    public String name() {
-        return "subscription-stats";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.TARGET && server.versionNum() >= 150000;
+    public SubscriptionStatsProbe() {
+        super("subscription-stats", Role.TARGET, 150000);
     }
 
     @Override

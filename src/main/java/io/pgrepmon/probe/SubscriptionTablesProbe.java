@@ -13,7 +13,7 @@ import io.vertx.mutiny.sqlclient.Row;
  * Every table of the connected database's subscriptions from {@code pg_subscription_rel} (which is per database),
  * with the table-sync worker copying it and, from 14, that worker's {@code pg_stat_progress_copy} row.
  */
-public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow> {
+public final class SubscriptionTablesProbe extends RoleProbe<SubscriptionTableRow> {
 
     private static final String SQL = """
             SELECT s.subname AS subname, n.nspname AS schema_name, c.relname AS table_name, r.srsubstate::text AS state,
@@ -51,14 +51,8 @@ public final class SubscriptionTablesProbe implements Probe<SubscriptionTableRow
             ORDER BY 1, 2, 3
             """;
 
-    @Override
-    public String name() {
-        return "subscription-tables";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.TARGET;
+    public SubscriptionTablesProbe() {
+        super("subscription-tables", Role.TARGET, 0);
     }
 
     @Override

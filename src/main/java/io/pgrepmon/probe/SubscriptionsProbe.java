@@ -17,7 +17,7 @@ import static io.pgrepmon.probe.Probe.since;
  * {@code pg_stat_subscription}. The LEFT JOIN keeps disabled subscriptions, which have no worker row.
  * {@code subconninfo} is never selected: it may hold the publisher's password.
  */
-public final class SubscriptionsProbe implements Probe<SubscriptionReading> {
+public final class SubscriptionsProbe extends RoleProbe<SubscriptionReading> {
 
     // Ages are computed with the subscriber's own clock; the send time is the publisher's, so its age includes skew.
     private static final String SQL = """
@@ -36,14 +36,8 @@ public final class SubscriptionsProbe implements Probe<SubscriptionReading> {
             ORDER BY s.subname
             """;
 
-    @Override
-    public String name() {
-        return "subscriptions";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.TARGET;
+    public SubscriptionsProbe() {
+        super("subscriptions", Role.TARGET, 0);
     }
 
     /**
@@ -52,7 +46,6 @@ public final class SubscriptionsProbe implements Probe<SubscriptionReading> {
      * PostgreSQL 13 does not let a non-superuser read {@code pg_subscription.oid}: workers are matched by name
      * there (pg_stat_subscription is cluster-wide, so a same-named subscription in another database would mix in).
      */
-
     @Override
     public String sql(DatabaseSettings db, ServerInfo server) {
         int v = server.versionNum();

@@ -1,6 +1,5 @@
 package io.pgrepmon.probe;
 
-import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.TableInfo;
@@ -15,7 +14,7 @@ import java.util.List;
  * A partition counts as published when it or an ancestor is (publish_via_partition_root lists only the root).
  * Unlogged tables are listed too: they cannot be published, so they are always missed.
  */
-public final class TablesProbe implements Probe<TableReading> {
+public final class TablesProbe extends RoleProbe<TableReading> {
 
     /** Its report's name: the cutover checks need to know that the source's tables were read. */
     public static final String NAME = "tables";
@@ -49,19 +48,8 @@ public final class TablesProbe implements Probe<TableReading> {
             ORDER BY 1, 2
             """;
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.SOURCE;
-    }
-
-    @Override
-    public String sql(DatabaseSettings db, ServerInfo server) {
-        return SQL;
+    public TablesProbe() {
+        super(NAME, Role.SOURCE, 0, SQL);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.pgrepmon.probe;
 
-import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.Lsn;
@@ -15,7 +14,7 @@ import io.vertx.mutiny.sqlclient.Row;
  * the slot's {@code active_pid} (physical walsenders hold no logical slot and are left out). Without
  * {@code pg_read_all_stats} the server returns the rows with their positions and lags NULL.
  */
-public final class WalSendersProbe implements Probe<WalSenderReading> {
+public final class WalSendersProbe extends RoleProbe<WalSenderReading> {
 
     static final String SQL = """
             SELECT r.pid, r.application_name, s.slot_name, r.state,
@@ -33,19 +32,8 @@ public final class WalSendersProbe implements Probe<WalSenderReading> {
             ORDER BY s.slot_name
             """;
 
-    @Override
-    public String name() {
-        return "walsenders";
-    }
-
-    @Override
-    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
-        return db.role() == Role.SOURCE;
-    }
-
-    @Override
-    public String sql(DatabaseSettings db, ServerInfo server) {
-        return SQL;
+    public WalSendersProbe() {
+        super("walsenders", Role.SOURCE, 0, SQL);
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.pgrepmon.serve.web;
 
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.Units;
 import io.pgrepmon.pipeline.DeepCheckJob;
 import io.pgrepmon.publish.SnapshotHub;
 import io.smallrye.common.annotation.NonBlocking;
@@ -14,6 +16,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -45,11 +49,27 @@ public class CutoverResource {
         if (hub.latest().isEmpty()) {
             return SnapshotResource.noSnapshot();
         }
-        List<PairCutover> verdicts = hub.latest().get().snapshot().cutover();
+        Snapshot snapshot = hub.latest().get().snapshot();
+        List<PairCutover> verdicts = snapshot.cutover();
         return verdicts.stream().filter(v -> v.pair().equals(name)).findFirst()
-                .map(v -> Response.status(v.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(v).build())
+                .map(v -> gate(v, snapshot, Instant.now()))
                 .orElseGet(() -> Response.status(404).entity(new SnapshotResource.ApiError("no such pair",
                         "pairs: " + verdicts.stream().map(PairCutover::pair).toList())).build());
+    }
+
+    /**
+     * 200 only for a Ready verdict of a snapshot at most two intervals old: after failed ticks the last snapshot
+     * stays published, and its verdict says nothing about now.
+     */
+    static Response gate(PairCutover verdict, Snapshot snapshot, Instant now) {
+        Duration age = Duration.between(snapshot.takenAt(), now);
+        if (age.toMillis() > 2 * snapshot.intervalMillis()) {
+            return Response.status(503).header("Retry-After", "2").entity(new SnapshotResource.ApiError("stale snapshot",
+                    "the latest snapshot was taken " + Units.duration(age) + " ago, more than two poll intervals: polling"
+                            + " has stopped or its ticks fail (see the monitor's log), so its verdict ("
+                            + verdict.verdict().code() + ") no longer describes now")).build();
+        }
+        return Response.status(verdict.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(verdict).build();
     }
 
     /** Runs the deep checks now (sequences, row counts, columns); the next snapshot's verdicts include them. */

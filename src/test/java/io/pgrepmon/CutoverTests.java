@@ -187,4 +187,22 @@ class CutoverTests {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(Snapshots.pair(Snapshots.latest(), PAIR).get("lagSeconds").asDouble()).isLessThan(2.5));
     }
+
+    @Test
+    @Order(6)
+    void coverageIsJudgedAgainstWhatTheSubscriptionReceivesNotAnyPublication() {
+        awaitReady();
+        // A table that only another publication publishes: no subscription from this source to this target gets it.
+        pair.source().execute("shop", "CREATE TABLE extra (id int PRIMARY KEY)", "CREATE PUBLICATION pub_other FOR TABLE extra");
+        awaitFailing("publication-coverage", "public.extra: published only by pub_other");
+        pair.source().execute("shop", "DROP PUBLICATION pub_other", "DROP TABLE extra");
+        awaitReady();
+
+        // A subscribed table that is no longer published to the subscription, though another publication has it.
+        pair.source().execute("shop", "CREATE PUBLICATION pub_items FOR TABLE items",
+                "ALTER PUBLICATION pub_shop DROP TABLE items");
+        awaitFailing("publication-coverage", "public.items: subscribed, but no longer published to it");
+        pair.source().execute("shop", "ALTER PUBLICATION pub_shop ADD TABLE items", "DROP PUBLICATION pub_items");
+        awaitReady();
+    }
 }

@@ -36,4 +36,9 @@ public record DatabaseSnapshot(String name, Role role, String host, int port, St
         tables = List.copyOf(tables);
         subscriptions = List.copyOf(subscriptions);
     }
+
+    /** Whether a probe ran here this tick and answered: what it would list is known, not merely absent. */
+    public boolean answered(String probe) {
+        return reachable && probes.stream().anyMatch(p -> p.probe().equals(probe) && !p.failed());
+    }
 }

@@ -10,6 +10,9 @@ import java.util.List;
 /** Publications of a source from {@code pg_publication}, with the tables each publishes. */
 public final class PublicationsProbe extends RoleProbe<PublicationInfo> {
 
+    /** Its report's name: the cutover checks need to know that the publications were read. */
+    public static final String NAME = "publications";
+
     static final String SQL = """
             SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate,
                    ARRAY(SELECT t.schemaname || '.' || t.tablename FROM pg_publication_tables t
@@ -19,7 +22,7 @@ public final class PublicationsProbe extends RoleProbe<PublicationInfo> {
             """;
 
     public PublicationsProbe() {
-        super("publications", Role.SOURCE, 0, SQL);
+        super(NAME, Role.SOURCE, 0, SQL);
     }
 
     @Override

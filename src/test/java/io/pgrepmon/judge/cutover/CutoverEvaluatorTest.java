@@ -1,12 +1,24 @@
 package io.pgrepmon.judge.cutover;
 
+import io.pgrepmon.config.Role;
+import io.pgrepmon.model.AlertsView;
 import io.pgrepmon.model.CutoverCheck;
+import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.Health;
+import io.pgrepmon.model.LagMethod;
 import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.ProbeReport;
 import io.pgrepmon.model.SequenceReport;
 import io.pgrepmon.model.SequenceStatus;
+import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionReading;
+import io.pgrepmon.model.TableInfo;
+import io.pgrepmon.model.TableReading;
+import io.pgrepmon.model.WalSenderActivity;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -71,5 +83,51 @@ class CutoverEvaluatorTest {
         CutoverCheck uncounted = CutoverEvaluator.rowCounts(counts, null);
         assertThat(uncounted.result()).as("an uncounted table is never a pass").isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(uncounted.items()).containsExactly("public.big: about 5000000 rows, above the limit");
+    }
+
+    static DatabaseSnapshot database(String name, Role role, List<ProbeReport> probes, List<TableInfo> tables,
+                                     List<SubscriptionInfo> subscriptions) {
+        return new DatabaseSnapshot(name, role, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
+                null, probes, List.of(), List.of(), List.of(), List.of(), tables, subscriptions, null, null);
+    }
+
+    @Test
+    void coverageIsUnknownWhenThePublicationsWereNotReadAndCountsAnotherPairBetweenTheSameDatabases() {
+        TableInfo orders = new TableInfo(new TableReading("public", "orders", List.of("pub_a"), true, "default", true, 1, 1L),
+                Health.HEALTHY);
+        TableInfo items = new TableInfo(new TableReading("public", "items", List.of("pub_b"), true, "default", true, 1, 1L),
+                Health.HEALTHY);
+        SubscriptionInfo subA = new SubscriptionInfo(new SubscriptionReading("sub_a", true, "sub_a", List.of("pub_a"), 1,
+                null, null, null, null, null, null, null, null, null, null, 0, null), NOW, List.of(), null, null, Health.HEALTHY);
+        SubscriptionInfo subB = new SubscriptionInfo(new SubscriptionReading("sub_b", true, "sub_b", List.of("pub_b"), 2,
+                null, null, null, null, null, null, null, null, null, null, 0, null), NOW, List.of(), null, null, Health.HEALTHY);
+        PairInfo a = new PairInfo("sub_a", "src", "sub_a", "dst", "sub_a", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        PairInfo b = new PairInfo("sub_b", "src", "sub_b", "dst", "sub_b", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        DatabaseSnapshot target = database("dst", Role.TARGET, List.of(), List.of(), List.of(subA, subB));
+        List<ProbeReport> read = List.of(new ProbeReport("publications", 1, null), new ProbeReport("tables", 1, null));
+        List<ProbeReport> failed = List.of(new ProbeReport("publications", 1, "permission denied"),
+                new ProbeReport("tables", 1, null));
+
+        Snapshot split = snapshot(List.of(database("src", Role.SOURCE, read, List.of(orders, items), List.of()), target),
+                List.of(a, b));
+        CutoverCheck both = CutoverEvaluator.coverage(a, subA, split);
+        assertThat(both.result()).isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(both.evidence()).contains("public.items (sub_b)");
+
+        Snapshot alone = snapshot(split.databases(), List.of(a));
+        assertThat(CutoverEvaluator.coverage(a, subA, alone).items())
+                .containsExactly("public.items: published only by pub_b, which no subscription from src to dst receives"
+                        + " (this one receives pub_a)");
+
+        Snapshot blind = snapshot(List.of(database("src", Role.SOURCE, failed, List.of(orders, items), List.of()), target),
+                List.of(a, b));
+        assertThat(CutoverEvaluator.coverage(a, subA, blind).result()).as("missing input is unknown, never pass")
+                .isEqualTo(CutoverCheck.Result.UNKNOWN);
+    }
+
+    static Snapshot snapshot(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {
+        return new Snapshot(1, NOW, 1, 1000, Status.HEALTHY, null, databases, pairs, List.of(), List.of(), AlertsView.NONE);
     }
 }

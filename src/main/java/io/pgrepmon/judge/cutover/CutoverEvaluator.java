@@ -338,11 +338,13 @@ public final class CutoverEvaluator {
         if (deep == null) {
             return unknown(id, title, NOT_RUN);
         }
+        if (!deep.schemaDiffs().isEmpty()) {
+            return fail(id, title, deep.schemaDiffs().size() + " difference(s)", deep.schemaDiffs());
+        }
         if (deep.schemaProblem() != null) {
             return unknown(id, title, deep.schemaProblem());
         }
-        return deep.schemaDiffs().isEmpty() ? pass(id, title, "no difference in " + deep.tables().size() + " table(s)")
-                : fail(id, title, deep.schemaDiffs().size() + " difference(s)", deep.schemaDiffs());
+        return pass(id, title, "no difference in " + deep.tables().size() + " table(s)");
     }
 
     static CutoverCheck largeObjects(DatabaseSnapshot source) {

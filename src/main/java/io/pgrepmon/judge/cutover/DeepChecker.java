@@ -72,18 +72,20 @@ public class DeepChecker {
         DatabaseSettings source = database(pair.sourceDatabase());
         DatabaseSettings target = database(pair.targetDatabase());
         DatabaseSnapshot sourceDb = snapshot.database(pair.sourceDatabase());
-        SubscriptionInfo sub = snapshot.database(pair.targetDatabase()).subscriptions().stream()
+        DatabaseSnapshot targetDb = snapshot.database(pair.targetDatabase());
+        SubscriptionInfo sub = targetDb == null ? null : targetDb.subscriptions().stream()
                 .filter(s -> s.name().equals(pair.subscription())).findFirst().orElse(null);
         if (source == null || target == null || sub == null || sourceDb == null) {
             return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's databases are not known this tick"));
         }
         List<SubscriptionTable> tables = sub.tables().stream().limit(config.maxTables()).toList();
+        List<String> beyond = sub.tables().stream().skip(config.maxTables()).map(SubscriptionTable::qualifiedName).toList();
         Map<String, Long> estimates = new LinkedHashMap<>();
         sourceDb.tables().forEach(t -> estimates.put(t.reading().qualifiedName(), t.reading().estimatedRows()));
         return Uni.combine().all().unis(
                         withConnection(source, c -> read(c, tables, estimates, true)),
                         withConnection(target, c -> read(c, tables, estimates, false)))
-                .with((s, t) -> compare(pair.name(), at, s, t, sub.tables().size()))
+                .with((s, t) -> compare(pair.name(), at, s, t, sub.tables().size(), beyond, config.maxTables()))
                 .onFailure().recoverWithItem(e -> DeepCheck.failed(pair.name(), at,
                         "deep check failed: " + source.redact(target.redact(String.valueOf(e.getMessage())))));
     }
@@ -167,7 +169,12 @@ public class DeepChecker {
                 });
     }
 
-    static DeepCheck compare(String pair, Instant at, Side source, Side target, int subscribedTables) {
+    /**
+     * @param beyond    subscribed tables left out by {@code max-tables}: not compared, so nothing is proven of them
+     * @param maxTables the bound, named in the evidence
+     */
+    static DeepCheck compare(String pair, Instant at, Side source, Side target, int subscribedTables, List<String> beyond,
+                             int maxTables) {
         List<SequenceReport> sequences = new ArrayList<>();
         source.sequences().forEach((name, value) -> sequences.add(CutoverEvaluator.compare(name, value,
                 target.sequences().get(name), target.sequences().containsKey(name) || target.unreadableSequences().contains(name))));
@@ -197,8 +204,11 @@ public class DeepChecker {
                 }
             }
         }
+        String limit = "not compared: beyond monitor.cutover.max-tables (" + maxTables + "); raise it to compare every table";
+        beyond.forEach(table -> counts.add(new DeepCheck.TableCount(table, null, null, limit)));
+        String schemaProblem = beyond.isEmpty() ? null : beyond.size() + " of " + subscribedTables + " table(s) " + limit;
         String countsProblem = subscribedTables == 0 ? "the subscription has no tables" : null;
-        return new DeepCheck(pair, at, sequences, sequencesProblem, counts, countsProblem, diffs, null);
+        return new DeepCheck(pair, at, sequences, sequencesProblem, counts, countsProblem, diffs, schemaProblem);
     }
 
     private static List<String> union(Side source, Side target) {

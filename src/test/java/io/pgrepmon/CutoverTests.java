@@ -32,9 +32,14 @@ class CutoverTests {
     @InjectReplicationPair
     ReplicationPair pair;
 
+    /** The pair's verdict; an answer without one (no snapshot yet, or a stale one) fails so that awaits retry. */
     static JsonNode verdict() {
         String body = given().get("/api/cutover/" + PAIR).then().extract().asString();
-        return Snapshots.parse(body);
+        JsonNode v = Snapshots.parse(body);
+        if (v.get("verdict") == null) {
+            throw new AssertionError("no verdict: " + body);
+        }
+        return v;
     }
 
     static JsonNode check(JsonNode verdict, String id) {

@@ -28,6 +28,18 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      */
     public record Poll(Duration interval, Duration connectTimeout, Duration queryTimeout, Duration idleTimeout,
                        boolean tcpKeepAlive) {
+
+        /**
+         * The oldest the latest snapshot may be while polling works: a tick may run up to its deadline, the ticks
+         * that fall inside it are skipped, and the next one again takes up to the deadline; one more interval on top
+         * allows for a late scheduler. Older than this, ticks are failing or have stopped.
+         */
+        public Duration staleAfter() {
+            long i = interval.toMillis();
+            long q = queryTimeout.toMillis();
+            long skipped = (q + i - 1) / i;
+            return Duration.ofMillis(i * (skipped + 1) + q);
+        }
     }
 
     /**

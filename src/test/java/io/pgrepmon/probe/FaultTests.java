@@ -221,15 +221,20 @@ class FaultTests {
     void exhaustedMaxConnectionsIsReportedWithoutARetryStorm() throws Exception {
         List<Connection> fillers = new ArrayList<>();
         try {
-            Replication.count(faults.victim(), "postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE application_name = '" + DatabaseClient.APPLICATION_NAME + "'");
-            while (fillers.size() < FaultResource.USER_SLOTS) {
-                try {
-                    fillers.add(faults.victim().connectAs("postgres", "filler", "filler"));
-                } catch (java.sql.SQLException full) {
-                    break; // the monitor took a slot back first: it is the one refused next time
+            // The monitor reconnects as soon as its backends are gone and may take a slot back before the fillers
+            // have them all; it keeps that connection, so end it again until the fillers hold every user slot.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                Replication.count(faults.victim(), "postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        + " WHERE application_name = '" + DatabaseClient.APPLICATION_NAME + "'");
+                while (fillers.size() < FaultResource.USER_SLOTS) {
+                    try {
+                        fillers.add(faults.victim().connectAs("postgres", "filler", "filler"));
+                    } catch (java.sql.SQLException full) {
+                        break;
+                    }
                 }
-            }
+                return fillers.size() == FaultResource.USER_SLOTS;
+            });
             int before = tooManyClients();
             Instant start = Instant.now();
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->

@@ -1,5 +1,6 @@
 package io.pgrepmon.serve.web;
 
+import io.pgrepmon.config.Settings;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.Snapshot;
@@ -30,10 +31,12 @@ public class CutoverResource {
 
     private final SnapshotHub hub;
     private final DeepCheckJob deepChecks;
+    private final Duration staleAfter;
 
-    public CutoverResource(SnapshotHub hub, DeepCheckJob deepChecks) {
+    public CutoverResource(SnapshotHub hub, DeepCheckJob deepChecks, Settings settings) {
         this.hub = hub;
         this.deepChecks = deepChecks;
+        this.staleAfter = settings.get().poll().staleAfter();
     }
 
     @GET
@@ -52,21 +55,22 @@ public class CutoverResource {
         Snapshot snapshot = hub.latest().get().snapshot();
         List<PairCutover> verdicts = snapshot.cutover();
         return verdicts.stream().filter(v -> v.pair().equals(name)).findFirst()
-                .map(v -> gate(v, snapshot, Instant.now()))
+                .map(v -> gate(v, snapshot, staleAfter, Instant.now()))
                 .orElseGet(() -> Response.status(404).entity(new SnapshotResource.ApiError("no such pair",
                         "pairs: " + verdicts.stream().map(PairCutover::pair).toList())).build());
     }
 
     /**
-     * 200 only for a Ready verdict of a snapshot at most two intervals old: after failed ticks the last snapshot
-     * stays published, and its verdict says nothing about now.
+     * 200 only for a Ready verdict of a current snapshot (see {@link io.pgrepmon.config.MonitorSettings.Poll#staleAfter()}):
+     * after failed ticks the last snapshot stays published, and its verdict says nothing about now.
      */
-    static Response gate(PairCutover verdict, Snapshot snapshot, Instant now) {
+    static Response gate(PairCutover verdict, Snapshot snapshot, Duration staleAfter, Instant now) {
         Duration age = Duration.between(snapshot.takenAt(), now);
-        if (age.toMillis() > 2 * snapshot.intervalMillis()) {
+        if (age.compareTo(staleAfter) > 0) {
             return Response.status(503).header("Retry-After", "2").entity(new SnapshotResource.ApiError("stale snapshot",
-                    "the latest snapshot was taken " + Units.duration(age) + " ago, more than two poll intervals: polling"
-                            + " has stopped or its ticks fail (see the monitor's log), so its verdict ("
+                    "the latest snapshot was taken " + Units.duration(age) + " ago, later than a tick and its deadline"
+                            + " can explain (" + staleAfter.toMillis() + " ms): polling has stopped or its ticks fail"
+                            + " (see the monitor's log), so its verdict ("
                             + verdict.verdict().code() + ") no longer describes now")).build();
         }
         return Response.status(verdict.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(verdict).build();

@@ -66,8 +66,9 @@ class VersionMatrixTests {
             assertThat(source.get("server").get("user").asText()).isEqualTo(Replication.MONITOR_ROLE);
             assertThat(source.get("privileges")).as("pg_monitor is enough on %d", major).isEmpty();
             assertThat(target.get("privileges")).isEmpty();
-            assertThat(probes(source)).containsExactlyInAnyOrderElementsOf(major >= 14
-                    ? List.of("slots", "slot-stats", "walsenders", "publications", "tables", "activity")
+            assertThat(probes(source)).containsExactlyInAnyOrderElementsOf(major >= 15
+                    ? List.of("slots", "slot-stats", "walsenders", "publications", "publication-filters", "tables", "activity")
+                    : major >= 14 ? List.of("slots", "slot-stats", "walsenders", "publications", "tables", "activity")
                     : List.of("slots", "walsenders", "publications", "tables", "activity"));
             assertThat(probes(target)).containsExactlyInAnyOrderElementsOf(major >= 15
                     ? List.of("subscriptions", "subscription-tables", "subscription-stats")

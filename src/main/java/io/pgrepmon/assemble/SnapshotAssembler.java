@@ -30,6 +30,7 @@ import io.pgrepmon.model.WalSenderReading;
 import io.pgrepmon.probe.ActivityProbe;
 import io.pgrepmon.probe.DatabaseReading;
 import io.pgrepmon.probe.HeartbeatProbe;
+import io.pgrepmon.probe.PublicationFiltersProbe;
 import io.pgrepmon.probe.PublicationsProbe;
 import io.pgrepmon.probe.SlotStatsProbe;
 import io.pgrepmon.probe.SlotsProbe;
@@ -153,7 +154,7 @@ public final class SnapshotAssembler {
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 false, new Health(Status.DOWN, List.of("unreachable: " + reading.error())), null, reading.polledAt(),
                 reading.millis(), reading.error(), lastSuccess.get(settings.name()), failure.error(), failure.at(),
-                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null);
+                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null);
     }
 
     private DatabaseSnapshot source(DatabaseReading reading, Instant now, long tick) {
@@ -236,7 +237,8 @@ public final class SnapshotAssembler {
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 true, health.build(), reading.server(), reading.polledAt(), reading.millis(), null, reading.polledAt(),
                 failure == null ? null : failure.error(), failure == null ? null : failure.at(), reading.probes(),
-                privileges(reading), slots, senders, publications, tables, subscriptions, activity,
+                privileges(reading), slots, senders, publications, reading.rows(PublicationFiltersProbe.class), tables,
+                subscriptions, activity,
                 reading.rows(HeartbeatProbe.class).isEmpty() ? null : reading.rows(HeartbeatProbe.class).get(0));
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
  * @param lastError     the most recent failure and {@code lastErrorAt} its time, kept after recovery
  * @param privileges    privileges the monitor's role lacks here, each with what it hides and the grant that fixes it
  * @param walSenders    logical walsenders (sources)
+ * @param publicationFilters tables a publication sends only in part: column lists and row filters (sources, 15+)
  * @param tables        user tables with their publications and replica identity (sources)
  * @param activity      write activity and large objects (sources; null when not read)
  * @param heartbeat     the heartbeat row written (source) or applied (target); null without a heartbeat
@@ -24,7 +25,8 @@ public record DatabaseSnapshot(String name, Role role, String host, int port, St
                                Health health, ServerInfo server, Instant polledAt, long pollMillis, String error,
                                Instant lastSuccessAt, String lastError, Instant lastErrorAt, List<ProbeReport> probes,
                                List<String> privileges, List<SlotInfo> slots, List<WalSenderInfo> walSenders,
-                               List<PublicationInfo> publications, List<TableInfo> tables,
+                               List<PublicationInfo> publications,
+                               List<PublicationFilter> publicationFilters, List<TableInfo> tables,
                                List<SubscriptionInfo> subscriptions, SourceActivity activity, Heartbeat heartbeat) {
 
     public DatabaseSnapshot {
@@ -33,6 +35,7 @@ public record DatabaseSnapshot(String name, Role role, String host, int port, St
         slots = List.copyOf(slots);
         walSenders = List.copyOf(walSenders);
         publications = List.copyOf(publications);
+        publicationFilters = List.copyOf(publicationFilters);
         tables = List.copyOf(tables);
         subscriptions = List.copyOf(subscriptions);
     }

@@ -13,6 +13,7 @@ public final class Probes {
             new SlotStatsProbe(),
             new WalSendersProbe(),
             new PublicationsProbe(),
+            new PublicationFiltersProbe(),
             new TablesProbe(),
             new ActivityProbe(),
             new SubscriptionsProbe(),

@@ -58,6 +58,9 @@ class ProbeSqlTest {
                 "activity", "heartbeat");
         assertThat(applying(Role.SOURCE, 140000)).containsExactly("slots", "slot-stats", "walsenders", "publications",
                 "tables", "activity", "heartbeat");
+        assertThat(applying(Role.SOURCE, 150000)).containsExactly("slots", "slot-stats", "walsenders", "publications",
+                "publication-filters", "tables", "activity", "heartbeat");
+        assertThat(applying(Role.SOURCE, 180000)).isEqualTo(applying(Role.SOURCE, 150000));
         assertThat(applying(Role.TARGET, 140000)).containsExactly("subscriptions", "subscription-tables", "heartbeat");
         assertThat(applying(Role.TARGET, 150000)).containsExactly("subscriptions", "subscription-tables",
                 "subscription-stats", "heartbeat");

@@ -63,10 +63,11 @@ class CutoverTests {
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             deepCheck();
             Thread.sleep(1200); // the next tick includes them
-            JsonNode v = verdict();
-            assertThat(v.get("verdict").asText()).as(v.toString()).isEqualTo("ready");
+            // One answer, as a cutover script reads it: the status and the verdict it carries.
+            io.restassured.response.Response answer = given().get("/api/cutover/" + PAIR);
+            assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(200);
+            assertThat(Snapshots.parse(answer.asString()).get("verdict").asText()).isEqualTo("ready");
         });
-        given().get("/api/cutover/" + PAIR).then().statusCode(200);
     }
 
     static void awaitFailing(String id, String... evidence) {
@@ -77,8 +78,8 @@ class CutoverTests {
             assertThat(c.get("result").asText()).as(c.toString()).isEqualTo("fail");
             assertThat(c.toString()).contains(evidence);
             assertThat(v.get("summary").asText()).contains(id);
+            assertThat(given().get("/api/cutover/" + PAIR).statusCode()).isEqualTo(503);
         });
-        given().get("/api/cutover/" + PAIR).then().statusCode(503);
     }
 
     @Test
@@ -209,5 +210,36 @@ class CutoverTests {
         awaitFailing("publication-coverage", "public.items: subscribed, but no longer published to it");
         pair.source().execute("shop", "ALTER PUBLICATION pub_shop ADD TABLE items", "DROP PUBLICATION pub_items");
         awaitReady();
+    }
+
+    /** Column lists and row filters (15+): less than the whole table reaches the target unless declared so. */
+    @Test
+    @Order(7)
+    void aTableSentInPartIsNotReadyUnlessDeclared() {
+        awaitReady();
+        pair.source().execute("shop", "ALTER PUBLICATION pub_shop SET TABLE orders WHERE (id > 50), items, pgrepmon_heartbeat");
+        awaitFailing("publication-coverage", "public.orders: pub_shop sends only rows where (id > 50)",
+                "monitor.cutover.partial-tables");
+
+        pair.source().execute("shop", "ALTER PUBLICATION pub_shop SET TABLE orders (id, customer, amount), items, pgrepmon_heartbeat");
+        awaitFailing("publication-coverage", "public.orders: pub_shop sends only columns id, customer, amount (not note, created_at)");
+
+        // items is declared sent in part: a row the filter holds back makes the counts differ, on purpose.
+        pair.source().execute("shop", "ALTER PUBLICATION pub_shop SET TABLE orders, items WHERE (id > 0), pgrepmon_heartbeat",
+                "INSERT INTO items VALUES (-1, 'never sent')");
+        awaitReady();
+        JsonNode v = verdict();
+        assertThat(check(v, "publication-coverage").get("evidence").asText())
+                .contains("sent in part as declared: public.items (pub_shop sends only rows where (id > 0); declared by public.items)");
+        String counted = check(v, "row-counts").get("items").get(0).asText();
+        java.util.regex.Matcher rows = java.util.regex.Pattern.compile("public\\.items: not compared, sent in part by a row"
+                + " filter as declared \\((\\d+) on the source, (\\d+) on the target\\)").matcher(counted);
+        assertThat(rows.matches()).as(counted).isTrue();
+        assertThat(Long.parseLong(rows.group(1)) - Long.parseLong(rows.group(2))).as("the row held back").isEqualTo(1);
+
+        pair.source().execute("shop", "DELETE FROM items WHERE id = -1",
+                "ALTER PUBLICATION pub_shop SET TABLE orders, items, pgrepmon_heartbeat");
+        awaitReady();
+        assertThat(check(verdict(), "publication-coverage").get("evidence").asText()).doesNotContain("declared");
     }
 }

@@ -46,6 +46,7 @@ public final class ConfigValidator {
         databases = withHeartbeats(databases, heartbeats);
         SecuritySettings security = checkSecurity(config.security(), httpHost, problems);
         checkAlerts(config.alerts(), problems);
+        checkPartialTables(config.cutover().partialTables().orElse(List.of()), problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -66,7 +67,18 @@ public final class ConfigValidator {
 
     private static MonitorSettings.Cutover cutover(MonitorConfig.Cutover c) {
         return new MonitorSettings.Cutover(c.observationWindow(), c.quietPeriod(), c.deepCheckInterval(),
-                c.deepCheckTimeout(), c.exactCountMaxRows(), c.maxTables());
+                c.deepCheckTimeout(), c.exactCountMaxRows(), c.maxTables(), c.partialTables().orElse(List.of()));
+    }
+
+    private static final Pattern PARTIAL_TABLE = Pattern.compile("[^.\\s*]+\\.([^.\\s*]+|\\*)");
+
+    static void checkPartialTables(List<String> tables, List<String> problems) {
+        for (int i = 0; i < tables.size(); i++) {
+            if (!PARTIAL_TABLE.matcher(tables.get(i)).matches()) {
+                problems.add("monitor.cutover.partial-tables[" + i + "] is '" + tables.get(i) + "': give schema.table"
+                        + " or schema.* (as PostgreSQL shows the name, without quotes), e.g. public.audit_log");
+            }
+        }
     }
 
     /** Called only once the alerts have been checked: min-severity and every format are known values. */

@@ -176,6 +176,14 @@ public interface MonitorConfig {
          */
         @WithDefault("500")
         int maxTables();
+
+        /**
+         * Tables the migration means to send only in part (a publication's column list or row filter, 15+), as
+         * {@code schema.table} or {@code schema.*}: coverage passes them and names each in its evidence, and their
+         * row counts are not compared while a row filter applies. Any other table a publication sends in part fails
+         * coverage, since the target would not hold what the source holds.
+         */
+        Optional<List<String>> partialTables();
     }
 
     /** Access control of the dashboard, API and WebSocket. */

@@ -66,9 +66,21 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      * @param deepCheckTimeout  the deep checks' statement timeout
      * @param exactCountMaxRows tables estimated above this are not counted exactly
      * @param maxTables         at most this many tables per pair are counted and compared
+     * @param partialTables     {@code schema.table} or {@code schema.*}: tables the operator declared sent in part
      */
     public record Cutover(Duration observationWindow, Duration quietPeriod, Duration deepCheckInterval,
-                          Duration deepCheckTimeout, long exactCountMaxRows, int maxTables) {
+                          Duration deepCheckTimeout, long exactCountMaxRows, int maxTables, List<String> partialTables) {
+
+        public Cutover {
+            partialTables = partialTables == null ? List.of() : List.copyOf(partialTables);
+        }
+
+        /** The declaration that covers this table ({@code schema.table}), or null when none does. */
+        public String declaredPartial(String qualifiedName) {
+            String schema = qualifiedName.substring(0, Math.max(0, qualifiedName.indexOf('.')));
+            return partialTables.stream().filter(p -> p.equals(qualifiedName) || p.equals(schema + ".*"))
+                    .findFirst().orElse(null);
+        }
     }
 
     /**

@@ -30,7 +30,12 @@ public record CutoverCheck(String id, String title, Result result, String eviden
     }
 
     public static CutoverCheck pass(String id, String title, String evidence) {
-        return new CutoverCheck(id, title, Result.PASS, evidence, List.of());
+        return pass(id, title, evidence, List.of());
+    }
+
+    /** A pass whose items are what the operator should still know of (declarations it rests on). */
+    public static CutoverCheck pass(String id, String title, String evidence, List<String> items) {
+        return new CutoverCheck(id, title, Result.PASS, evidence, items);
     }
 
     public static CutoverCheck fail(String id, String title, String evidence, List<String> items) {

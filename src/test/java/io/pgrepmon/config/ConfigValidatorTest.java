@@ -76,6 +76,20 @@ class ConfigValidatorTest {
     }
 
     @Test
+    void partialTablesAreSchemaQualifiedNamesOrSchemaWildcards() {
+        Map<String, String> p = valid();
+        p.put("monitor.cutover.partial-tables[0]", "public.audit_log");
+        p.put("monitor.cutover.partial-tables[1]", "archive.*");
+        MonitorSettings.Cutover cutover = ConfigValidator.validate(map(p)).cutover();
+        assertThat(cutover.declaredPartial("public.audit_log")).isEqualTo("public.audit_log");
+        assertThat(cutover.declaredPartial("archive.orders_2019")).isEqualTo("archive.*");
+        assertThat(cutover.declaredPartial("public.orders")).isNull();
+        p.put("monitor.cutover.partial-tables[1]", "audit_log");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p))).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("monitor.cutover.partial-tables[1] is 'audit_log': give schema.table or schema.*");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnceWithItsPropertyName() {
         Map<String, String> p = valid();
         p.put("monitor.databases[1].name", "source");

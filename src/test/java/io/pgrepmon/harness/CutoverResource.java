@@ -45,6 +45,8 @@ public class CutoverResource implements QuarkusTestResourceLifecycleManager {
         config.put("monitor.cutover.observation-window", WINDOW.toSeconds() + "s");
         config.put("monitor.cutover.quiet-period", WINDOW.toSeconds() + "s");
         config.put("monitor.cutover.deep-check-interval", "0s");
+        // items may be sent in part (a row filter in CutoverTests); nothing else may.
+        config.put("monitor.cutover.partial-tables[0]", "public.items");
         config.put("monitor.heartbeats[0].source", "source");
         config.put("monitor.heartbeats[0].target", "target");
         return config;

@@ -7,6 +7,7 @@ import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.PairCutover.Verdict;
 import io.pgrepmon.model.PairInfo;
+import io.pgrepmon.model.PublicationFilter;
 import io.pgrepmon.model.SequenceReport;
 import io.pgrepmon.model.SequenceStatus;
 import io.pgrepmon.model.SlotInfo;
@@ -25,11 +26,14 @@ import io.pgrepmon.probe.TablesProbe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static io.pgrepmon.model.CutoverCheck.fail;
 import static io.pgrepmon.model.CutoverCheck.pass;
@@ -58,7 +62,7 @@ public final class CutoverEvaluator {
                     .filter(s -> s.name().equals(pair.slotName())).findFirst().orElse(null);
             DeepCheck deepCheck = deep.get(pair.name());
             List<CutoverCheck> checks = new ArrayList<>();
-            checks.add(coverage(pair, sub, snapshot));
+            checks.add(coverage(pair, sub, snapshot, config::declaredPartial));
             checks.add(subscriptionRunning(sub));
             checks.add(noNewErrors(sub, config.observationWindow(), monitorStart, now));
             checks.add(tablesReady(sub, source));
@@ -67,7 +71,7 @@ public final class CutoverEvaluator {
             checks.add(sourceQuiet(source, config.quietPeriod(), now));
             String stale = staleness(deepCheck, source);
             checks.add(sequences(deepCheck, stale));
-            checks.add(rowCounts(deepCheck, stale));
+            checks.add(rowCounts(deepCheck, stale, declaredRowFiltered(pair, sub, snapshot, config)));
             checks.add(schema(deepCheck));
             checks.add(largeObjects(source));
             verdicts.add(verdict(pair.name(), checks, deepCheck));
@@ -100,6 +104,14 @@ public final class CutoverEvaluator {
      * to this subscription receives nothing more.
      */
     static CutoverCheck coverage(PairInfo pair, SubscriptionInfo sub, Snapshot snapshot) {
+        return coverage(pair, sub, snapshot, table -> null);
+    }
+
+    /**
+     * @param declaredPartial the operator's declaration that lets a table be sent in part, or null for none
+     */
+    static CutoverCheck coverage(PairInfo pair, SubscriptionInfo sub, Snapshot snapshot,
+                                 Function<String, String> declaredPartial) {
         String id = "publication-coverage", title = "every source table reaches the target, with a key or replica identity";
         DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
         if (source == null || !source.answered(TablesProbe.NAME) || !source.answered(PublicationsProbe.NAME)) {
@@ -109,20 +121,25 @@ public final class CutoverEvaluator {
             return unknown(id, title, "the subscription could not be read this tick: what it receives is not known");
         }
         Set<String> own = Set.copyOf(sub.reading().publications());
-        Map<String, String> otherPairs = new LinkedHashMap<>();
-        for (PairInfo other : snapshot.pairs()) {
-            if (other != pair && pair.sourceDatabase().equals(other.sourceDatabase())
-                    && pair.targetDatabase().equals(other.targetDatabase())) {
-                DatabaseSnapshot target = snapshot.database(other.targetDatabase());
-                target.subscriptions().stream().filter(s -> s.name().equals(other.subscription()))
-                        .forEach(s -> s.reading().publications().forEach(pub -> otherPairs.putIfAbsent(pub, other.name())));
-            }
-        }
+        Map<String, String> otherPairs = otherPairsPublications(pair, snapshot);
         List<String> problems = new ArrayList<>();
         List<String> elsewhere = new ArrayList<>();
+        List<String> declared = new ArrayList<>();
         Map<String, TableReading> byName = new LinkedHashMap<>();
+        Set<String> receiving = new HashSet<>(own);
+        receiving.addAll(otherPairs.keySet());
         for (TableReading t : source.tables().stream().map(TableInfo::reading).toList()) {
             byName.put(t.qualifiedName(), t);
+            Partial partial = partialSend(t, receiving, source.publicationFilters());
+            if (partial != null) {
+                String declaration = declaredPartial.apply(t.qualifiedName());
+                if (declaration == null) {
+                    problems.add(t.qualifiedName() + ": " + partial.description() + ", so the target would not hold what the source"
+                            + " holds (publish it whole, or declare it in monitor.cutover.partial-tables)");
+                } else {
+                    declared.add(t.qualifiedName() + " (" + partial.description() + "; declared by " + declaration + ")");
+                }
+            }
             if (t.publications().isEmpty()) {
                 problems.add(t.qualifiedName() + ": in no publication");
             } else if (t.publications().stream().noneMatch(own::contains)) {
@@ -153,7 +170,72 @@ public final class CutoverEvaluator {
         }
         return pass(id, title, source.tables().size() + " table(s), all received with a key or replica identity"
                 + (elsewhere.isEmpty() ? "" : "; " + elsewhere.size() + " of them by another subscription between the"
-                + " same databases: " + Units.sample(elsewhere)));
+                + " same databases: " + Units.sample(elsewhere))
+                + (declared.isEmpty() ? "" : "; sent in part as declared: " + String.join("; ", declared)), declared);
+    }
+
+    /** The publications other pairs between the same two databases receive, each with the first such pair. */
+    static Map<String, String> otherPairsPublications(PairInfo pair, Snapshot snapshot) {
+        Map<String, String> publications = new LinkedHashMap<>();
+        for (PairInfo other : snapshot.pairs()) {
+            if (other != pair && pair.sourceDatabase().equals(other.sourceDatabase())
+                    && pair.targetDatabase().equals(other.targetDatabase())) {
+                DatabaseSnapshot target = snapshot.database(other.targetDatabase());
+                target.subscriptions().stream().filter(s -> s.name().equals(other.subscription()))
+                        .forEach(s -> s.reading().publications().forEach(pub -> publications.putIfAbsent(pub, other.name())));
+            }
+        }
+        return publications;
+    }
+
+    /**
+     * The tables whose rows reach the target only through row filters, as the operator declared: their counts
+     * differ on purpose, so they are not compared.
+     */
+    static Set<String> declaredRowFiltered(PairInfo pair, SubscriptionInfo sub, Snapshot snapshot,
+                                           MonitorSettings.Cutover config) {
+        DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
+        if (source == null || sub == null || source.publicationFilters().isEmpty()) {
+            return Set.of();
+        }
+        Set<String> receiving = new HashSet<>(sub.reading().publications());
+        receiving.addAll(otherPairsPublications(pair, snapshot).keySet());
+        Set<String> tables = new HashSet<>();
+        for (TableInfo t : source.tables()) {
+            Partial partial = partialSend(t.reading(), receiving, source.publicationFilters());
+            if (partial != null && partial.rowsFiltered() && config.declaredPartial(t.reading().qualifiedName()) != null) {
+                tables.add(t.reading().qualifiedName());
+            }
+        }
+        return tables;
+    }
+
+    /** What the receiving publications leave out of a table: whether rows are filtered, and in words. */
+    record Partial(boolean rowsFiltered, String description) {
+    }
+
+    /**
+     * What of the table the receiving publications leave out, or null when they send all of it. Rows: a table is
+     * sent whole when one receiving publication has no row filter for it (the filters of several are OR-ed).
+     * Columns: a column list that leaves out a column leaves it out for the subscriber.
+     */
+    static Partial partialSend(TableReading table, Set<String> receiving, List<PublicationFilter> filters) {
+        List<String> via = table.publications().stream().filter(receiving::contains).toList();
+        if (via.isEmpty()) {
+            return null;
+        }
+        List<PublicationFilter> own = filters.stream()
+                .filter(f -> f.qualifiedName().equals(table.qualifiedName()) && via.contains(f.publication())).toList();
+        List<String> parts = new ArrayList<>();
+        boolean everyRowFiltered = via.stream().allMatch(pub -> own.stream()
+                .anyMatch(f -> f.publication().equals(pub) && f.rowFilter() != null));
+        if (everyRowFiltered) {
+            parts.add(own.stream().filter(f -> f.rowFilter() != null).map(f -> f.publication() + " sends only rows where "
+                    + f.rowFilter()).collect(Collectors.joining(" or ")));
+        }
+        own.stream().filter(f -> !f.omitted().isEmpty()).forEach(f -> parts.add(f.publication() + " sends only columns "
+                + String.join(", ", f.columns()) + " (not " + String.join(", ", f.omitted()) + ")"));
+        return parts.isEmpty() ? null : new Partial(everyRowFiltered, String.join("; ", parts));
     }
 
     static CutoverCheck subscriptionRunning(SubscriptionInfo sub) {
@@ -305,6 +387,11 @@ public final class CutoverEvaluator {
     }
 
     static CutoverCheck rowCounts(DeepCheck deep, String stale) {
+        return rowCounts(deep, stale, Set.of());
+    }
+
+    /** @param rowFiltered tables declared sent in part by a row filter: their counts are not compared */
+    static CutoverCheck rowCounts(DeepCheck deep, String stale, Set<String> rowFiltered) {
         String id = "row-counts", title = "row counts match on every table";
         if (deep == null) {
             return unknown(id, title, NOT_RUN);
@@ -314,8 +401,12 @@ public final class CutoverEvaluator {
         }
         List<String> differ = new ArrayList<>();
         List<String> uncounted = new ArrayList<>();
+        List<String> filtered = new ArrayList<>();
         for (DeepCheck.TableCount t : deep.tables()) {
-            if (t.note() != null) {
+            if (rowFiltered.contains(t.table())) {
+                filtered.add(t.table() + ": not compared, sent in part by a row filter as declared ("
+                        + t.sourceRows() + " on the source, " + t.targetRows() + " on the target)");
+            } else if (t.note() != null) {
                 uncounted.add(t.table() + ": " + t.note());
             } else if (!t.matches()) {
                 differ.add(t.table() + ": " + t.sourceRows() + " on the source, " + t.targetRows() + " on the target");
@@ -330,7 +421,9 @@ public final class CutoverEvaluator {
         if (stale != null) {
             return unknown(id, title, stale);
         }
-        return pass(id, title, deep.tables().size() + " table(s) with equal counts");
+        return pass(id, title, (deep.tables().size() - filtered.size()) + " table(s) with equal counts"
+                + (filtered.isEmpty() ? "" : "; " + filtered.size() + " declared sent in part by a row filter, not compared"),
+                filtered);
     }
 
     static CutoverCheck schema(DeepCheck deep) {

@@ -1,5 +1,6 @@
 package io.pgrepmon.judge.cutover;
 
+import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.AlertsView;
 import io.pgrepmon.model.CutoverCheck;
@@ -10,6 +11,7 @@ import io.pgrepmon.model.LagMethod;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.ProbeReport;
+import io.pgrepmon.model.PublicationFilter;
 import io.pgrepmon.model.SequenceReport;
 import io.pgrepmon.model.SequenceStatus;
 import io.pgrepmon.model.Snapshot;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,7 +91,7 @@ class CutoverEvaluatorTest {
     static DatabaseSnapshot database(String name, Role role, List<ProbeReport> probes, List<TableInfo> tables,
                                      List<SubscriptionInfo> subscriptions) {
         return new DatabaseSnapshot(name, role, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
-                null, probes, List.of(), List.of(), List.of(), List.of(), tables, subscriptions, null, null);
+                null, probes, List.of(), List.of(), List.of(), List.of(), List.of(), tables, subscriptions, null, null);
     }
 
     @Test
@@ -129,5 +132,68 @@ class CutoverEvaluatorTest {
 
     static Snapshot snapshot(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {
         return new Snapshot(1, NOW, 1, 1000, Status.HEALTHY, null, databases, pairs, List.of(), List.of(), AlertsView.NONE);
+    }
+
+    @Test
+    void aTableIsSentInPartOnlyWhenEveryReceivingPublicationFiltersItsRowsOrItsColumnListLeavesOneOut() {
+        TableReading items = new TableReading("public", "items", List.of("pub_a", "pub_b"), true, "default", true, 1, 1L);
+        PublicationFilter rowsA = new PublicationFilter("pub_a", "public", "items", List.of(), List.of(), "(id > 0)");
+        PublicationFilter rowsB = new PublicationFilter("pub_b", "public", "items", List.of(), List.of(), "(id < -5)");
+        PublicationFilter allColumns = new PublicationFilter("pub_b", "public", "items", List.of("id", "name"), List.of(), null);
+        PublicationFilter someColumns = new PublicationFilter("pub_a", "public", "items", List.of("id"), List.of("name"), null);
+
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_a"), List.of())).as("no filter").isNull();
+        CutoverEvaluator.Partial rows = CutoverEvaluator.partialSend(items, Set.of("pub_a"), List.of(rowsA));
+        assertThat(rows.rowsFiltered()).isTrue();
+        assertThat(rows.description()).isEqualTo("pub_a sends only rows where (id > 0)");
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_a", "pub_b"), List.of(rowsA)))
+                .as("pub_b sends every row").isNull();
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_a", "pub_b"), List.of(rowsA, rowsB)).description())
+                .isEqualTo("pub_a sends only rows where (id > 0) or pub_b sends only rows where (id < -5)");
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_b"), List.of(rowsA))).as("pub_a is not received").isNull();
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_b"), List.of(allColumns))).as("a list of every column").isNull();
+        CutoverEvaluator.Partial columns = CutoverEvaluator.partialSend(items, Set.of("pub_a"), List.of(someColumns));
+        assertThat(columns.rowsFiltered()).isFalse();
+        assertThat(columns.description()).isEqualTo("pub_a sends only columns id (not name)");
+    }
+
+    @Test
+    void aTableSentInPartFailsCoverageUnlessDeclaredAndItsRowFilteredCountsAreThenNotCompared() {
+        TableInfo items = new TableInfo(new TableReading("public", "items", List.of("pub_a"), true, "default", true, 1, 1L),
+                Health.HEALTHY);
+        SubscriptionInfo subA = new SubscriptionInfo(new SubscriptionReading("sub_a", true, "sub_a", List.of("pub_a"), 1,
+                null, null, null, null, null, null, null, null, null, null, 0, null), NOW, List.of(), null, null, Health.HEALTHY);
+        PairInfo a = new PairInfo("sub_a", "src", "sub_a", "dst", "sub_a", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        List<ProbeReport> read = List.of(new ProbeReport("publications", 1, null), new ProbeReport("tables", 1, null));
+        DatabaseSnapshot source = new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1,
+                null, NOW, null, null, read, List.of(), List.of(), List.of(), List.of(),
+                List.of(new PublicationFilter("pub_a", "public", "items", List.of(), List.of(), "(id > 0)")),
+                List.of(items), List.of(), null, null);
+        Snapshot snapshot = snapshot(List.of(source, database("dst", Role.TARGET, List.of(), List.of(), List.of(subA))), List.of(a));
+
+        CutoverCheck undeclared = CutoverEvaluator.coverage(a, subA, snapshot);
+        assertThat(undeclared.result()).isEqualTo(CutoverCheck.Result.FAIL);
+        assertThat(undeclared.items()).containsExactly("public.items: pub_a sends only rows where (id > 0), so the target"
+                + " would not hold what the source holds (publish it whole, or declare it in monitor.cutover.partial-tables)");
+
+        MonitorSettings.Cutover config = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
+                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.*"));
+        CutoverCheck declared = CutoverEvaluator.coverage(a, subA, snapshot, config::declaredPartial);
+        assertThat(declared.result()).isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(declared.evidence()).contains("sent in part as declared: public.items (pub_a sends only rows where (id > 0);"
+                + " declared by public.*)");
+
+        Set<String> filtered = CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, config);
+        assertThat(filtered).containsExactly("public.items");
+        DeepCheck counts = new DeepCheck("sub_a", NOW, List.of(), null,
+                List.of(new DeepCheck.TableCount("public.items", 11L, 10L, null)), null, List.of(), null);
+        assertThat(CutoverEvaluator.rowCounts(counts, null).result()).isEqualTo(CutoverCheck.Result.FAIL);
+        CutoverCheck notCompared = CutoverEvaluator.rowCounts(counts, null, filtered);
+        assertThat(notCompared.result()).isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(notCompared.items()).containsExactly("public.items: not compared, sent in part by a row filter as"
+                + " declared (11 on the source, 10 on the target)");
+        assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, new MonitorSettings.Cutover(Duration.ofMinutes(10),
+                Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*")))).isEmpty();
     }
 }

@@ -49,6 +49,9 @@ public final class YamlSyntax {
                     + "; the line is not quoted here since it may hold a password");
         } catch (YAMLException e) {
             return Optional.of(file + ": invalid YAML (" + e.getClass().getSimpleName() + ")");
+        } catch (IllegalArgumentException e) {
+            // SnakeYAML rejects some malformed tags (e.g. "! x") this way instead of with a YAMLException.
+            return Optional.of(file + ": invalid YAML (a malformed tag or value); check its syntax");
         }
     }
 }

@@ -6,6 +6,7 @@ import io.smallrye.config.source.yaml.YamlConfigSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -71,6 +72,13 @@ class ConfigPropertiesTest {
             return syntax.get();
         }
         return outcome(() -> fromYaml(yaml));
+    }
+
+    /** Found by the property below: SnakeYAML throws IllegalArgumentException for a tag that decodes to spaces. */
+    @Example
+    void aTagWithEncodedSpacesIsInvalidYamlNotAnException() {
+        assertThat(outcomeOfFile("monitor:\n  refresh-interval: !x%20 5s\n"))
+                .isEqualTo("config.yaml: invalid YAML (a malformed tag or value); check its syntax");
     }
 
     @Property(tries = 300)

@@ -242,4 +242,53 @@ class CutoverTests {
         awaitReady();
         assertThat(check(verdict(), "publication-coverage").get("evidence").asText()).doesNotContain("declared");
     }
+
+    /** Without a new deep check, the gate turns 503 within two ticks (and a tick's deadline) of the change. */
+    static void awaitStale(String evidence) {
+        await().atMost(Duration.ofMillis(2 * 1000 + 800 + 500)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            JsonNode v = verdict();
+            assertThat(v.get("verdict").asText()).isNotEqualTo("ready");
+            for (String id : new String[]{"sequences", "row-counts", "schema"}) {
+                JsonNode c = check(v, id);
+                assertThat(c.get("result").asText()).as(c.toString()).isEqualTo("unknown");
+                assertThat(c.get("evidence").asText()).contains(evidence);
+            }
+            assertThat(given().get("/api/cutover/" + PAIR).statusCode()).isEqualTo(503);
+        });
+    }
+
+    /** The deep results rest on more than source row changes: a target write, DDL, TRUNCATE, a publication change. */
+    @Test
+    @Order(8)
+    void readyTurns503WithoutADeepCheckWhenAnythingTheDeepResultsRestOnChanges() {
+        awaitReady();
+        pair.target().execute("shop", "DELETE FROM items WHERE id = 1");
+        awaitStale("1 row change(s) on the target against 0 on the source (a write on the target");
+        pair.target().execute("shop", "INSERT INTO items VALUES (1, 'item 1')");
+        awaitReady();
+
+        pair.source().execute("shop", "ALTER TABLE items ADD COLUMN size int");
+        awaitStale("a table on the source was altered, truncated or rewritten");
+        pair.source().execute("shop", "ALTER TABLE items DROP COLUMN size");
+        awaitReady();
+
+        // TRUNCATE is not in the row counters; the table's new storage is in the fingerprint.
+        pair.target().execute("shop", "BEGIN; TRUNCATE items; INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 10) g;"
+                + " INSERT INTO items VALUES (1000, 'from source'); COMMIT");
+        awaitStale("a table on the target was altered, truncated or rewritten");
+        awaitReady();
+
+        pair.source().execute("shop", "ALTER PUBLICATION pub_shop SET (publish = 'insert, update, delete')");
+        awaitStale("a publication on the source changed");
+        pair.source().execute("shop", "ALTER PUBLICATION pub_shop SET (publish = 'insert, update, delete, truncate')");
+        awaitReady();
+
+        // A sequence used on the source without a row written (nextval alone).
+        pair.source().execute("shop", "SELECT nextval('orders_id_seq')");
+        awaitStale("a sequence moved on the source");
+        deepCheck();
+        awaitFailing("sequences", "public.orders_id_seq: behind");
+        pair.target().execute("shop", verdict().get("sequences").get(0).get("fix").asText());
+        awaitReady();
+    }
 }

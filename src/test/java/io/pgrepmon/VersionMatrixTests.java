@@ -67,12 +67,12 @@ class VersionMatrixTests {
             assertThat(source.get("privileges")).as("pg_monitor is enough on %d", major).isEmpty();
             assertThat(target.get("privileges")).isEmpty();
             assertThat(probes(source)).containsExactlyInAnyOrderElementsOf(major >= 15
-                    ? List.of("slots", "slot-stats", "walsenders", "publications", "publication-filters", "tables", "activity")
-                    : major >= 14 ? List.of("slots", "slot-stats", "walsenders", "publications", "tables", "activity")
-                    : List.of("slots", "walsenders", "publications", "tables", "activity"));
+                    ? List.of("slots", "slot-stats", "walsenders", "publications", "publication-filters", "tables", "activity", "fingerprint")
+                    : major >= 14 ? List.of("slots", "slot-stats", "walsenders", "publications", "tables", "activity", "fingerprint")
+                    : List.of("slots", "walsenders", "publications", "tables", "activity", "fingerprint"));
             assertThat(probes(target)).containsExactlyInAnyOrderElementsOf(major >= 15
-                    ? List.of("subscriptions", "subscription-tables", "subscription-stats")
-                    : List.of("subscriptions", "subscription-tables"));
+                    ? List.of("subscriptions", "subscription-tables", "subscription-stats", "fingerprint")
+                    : List.of("subscriptions", "subscription-tables", "fingerprint"));
             assertThat(source.get("probes").toString() + target.get("probes")).as("no probe fails on %d", major)
                     .doesNotContain("\"error\":\"");
 

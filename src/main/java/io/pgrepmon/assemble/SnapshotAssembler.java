@@ -29,6 +29,7 @@ import io.pgrepmon.model.WalSenderInfo;
 import io.pgrepmon.model.WalSenderReading;
 import io.pgrepmon.probe.ActivityProbe;
 import io.pgrepmon.probe.DatabaseReading;
+import io.pgrepmon.probe.FingerprintProbe;
 import io.pgrepmon.probe.HeartbeatProbe;
 import io.pgrepmon.probe.PublicationFiltersProbe;
 import io.pgrepmon.probe.PublicationsProbe;
@@ -154,7 +155,7 @@ public final class SnapshotAssembler {
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 false, new Health(Status.DOWN, List.of("unreachable: " + reading.error())), null, reading.polledAt(),
                 reading.millis(), reading.error(), lastSuccess.get(settings.name()), failure.error(), failure.at(),
-                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null);
+                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, null);
     }
 
     private DatabaseSnapshot source(DatabaseReading reading, Instant now, long tick) {
@@ -239,7 +240,11 @@ public final class SnapshotAssembler {
                 failure == null ? null : failure.error(), failure == null ? null : failure.at(), reading.probes(),
                 privileges(reading), slots, senders, publications, reading.rows(PublicationFiltersProbe.class), tables,
                 subscriptions, activity,
-                reading.rows(HeartbeatProbe.class).isEmpty() ? null : reading.rows(HeartbeatProbe.class).get(0));
+                first(reading.rows(HeartbeatProbe.class)), first(reading.rows(FingerprintProbe.class)));
+    }
+
+    private static <T> T first(List<T> rows) {
+        return rows.isEmpty() ? null : rows.get(0);
     }
 
     /** Probe failures and missing privileges, common to sources and targets. */

@@ -1,5 +1,6 @@
 package io.pgrepmon.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.pgrepmon.config.Role;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -19,6 +20,8 @@ import java.util.List;
  * @param tables        user tables with their publications and replica identity (sources)
  * @param activity      write activity and large objects (sources; null when not read)
  * @param heartbeat     the heartbeat row written (source) or applied (target); null without a heartbeat
+ * @param fingerprint   what deep results are judged against (not published: its hashes mean nothing to a reader);
+ *                      null when not read
  */
 @RegisterForReflection
 public record DatabaseSnapshot(String name, Role role, String host, int port, String dbname, boolean reachable,
@@ -27,7 +30,8 @@ public record DatabaseSnapshot(String name, Role role, String host, int port, St
                                List<String> privileges, List<SlotInfo> slots, List<WalSenderInfo> walSenders,
                                List<PublicationInfo> publications,
                                List<PublicationFilter> publicationFilters, List<TableInfo> tables,
-                               List<SubscriptionInfo> subscriptions, SourceActivity activity, Heartbeat heartbeat) {
+                               List<SubscriptionInfo> subscriptions, SourceActivity activity, Heartbeat heartbeat,
+                               @JsonIgnore Fingerprint fingerprint) {
 
     public DatabaseSnapshot {
         probes = List.copyOf(probes);

@@ -1,5 +1,6 @@
 package io.pgrepmon.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.time.Instant;
@@ -11,10 +12,14 @@ import java.util.List;
  *
  * @param tables       row counts compared, per table
  * @param schemaDiffs  differences in columns between source and target tables
+ * @param sourceFingerprint the source's catalog fingerprint, read before anything else (null when not read): a
+ *                          later tick that reads another one makes these results stale; {@code targetFingerprint}
+ *                          the same for the target
  */
 @RegisterForReflection
 public record DeepCheck(String pair, Instant at, List<SequenceReport> sequences, String sequencesProblem,
-                        List<TableCount> tables, String countsProblem, List<String> schemaDiffs, String schemaProblem) {
+                        List<TableCount> tables, String countsProblem, List<String> schemaDiffs, String schemaProblem,
+                        @JsonIgnore Fingerprint sourceFingerprint, @JsonIgnore Fingerprint targetFingerprint) {
 
     /**
      * @param sourceRows exact count on the source, null when not counted
@@ -29,6 +34,6 @@ public record DeepCheck(String pair, Instant at, List<SequenceReport> sequences,
     }
 
     public static DeepCheck failed(String pair, Instant at, String problem) {
-        return new DeepCheck(pair, at, List.of(), problem, List.of(), problem, List.of(), problem);
+        return new DeepCheck(pair, at, List.of(), problem, List.of(), problem, List.of(), problem, null, null);
     }
 }

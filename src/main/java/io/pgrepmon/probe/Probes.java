@@ -16,6 +16,7 @@ public final class Probes {
             new PublicationFiltersProbe(),
             new TablesProbe(),
             new ActivityProbe(),
+            new FingerprintProbe(),
             new SubscriptionsProbe(),
             new SubscriptionTablesProbe(),
             new SubscriptionStatsProbe(),

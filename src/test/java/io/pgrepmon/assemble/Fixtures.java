@@ -109,7 +109,7 @@ final class Fixtures {
         List<SlotInfo> slots = readings.stream().map(s -> new SlotInfo(s, s.inactiveSince(), null, Health.HEALTHY)).toList();
         return new DatabaseSnapshot(name, role, "h", 5432, "app", reachable, reachable ? Health.HEALTHY
                 : new Health(Status.DOWN, List.of("unreachable")), reachable ? SERVER : null, null, 3, null, null, null,
-                null, List.of(), List.of(), slots, List.of(), publications, List.of(), List.of(), subscriptions, null, null);
+                null, List.of(), List.of(), slots, List.of(), publications, List.of(), List.of(), subscriptions, null, null, null);
     }
 
     static PublicationInfo publication(String name, String... tables) {

@@ -346,7 +346,7 @@ class FaultTests {
         }
         DatabaseSnapshot db = new DatabaseSnapshot("synthetic", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null,
                 Instant.now(), 1, null, Instant.now(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), tables, List.of(), null, null);
+                List.of(), tables, List.of(), null, null, null);
         return new Snapshot(sequence, Instant.now(), 1, 1000, Status.HEALTHY,
                 new Summary(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(db), List.of(), List.of(), List.of(), null);
     }

@@ -55,21 +55,31 @@ class ProbeSqlTest {
     @Test
     void probesApplyByRoleAndVersion() {
         assertThat(applying(Role.SOURCE, 130000)).containsExactly("slots", "walsenders", "publications", "tables",
-                "activity", "heartbeat");
+                "activity", "fingerprint", "heartbeat");
         assertThat(applying(Role.SOURCE, 140000)).containsExactly("slots", "slot-stats", "walsenders", "publications",
-                "tables", "activity", "heartbeat");
+                "tables", "activity", "fingerprint", "heartbeat");
         assertThat(applying(Role.SOURCE, 150000)).containsExactly("slots", "slot-stats", "walsenders", "publications",
-                "publication-filters", "tables", "activity", "heartbeat");
+                "publication-filters", "tables", "activity", "fingerprint", "heartbeat");
         assertThat(applying(Role.SOURCE, 180000)).isEqualTo(applying(Role.SOURCE, 150000));
-        assertThat(applying(Role.TARGET, 140000)).containsExactly("subscriptions", "subscription-tables", "heartbeat");
-        assertThat(applying(Role.TARGET, 150000)).containsExactly("subscriptions", "subscription-tables",
-                "subscription-stats", "heartbeat");
+        assertThat(applying(Role.TARGET, 140000)).containsExactly("fingerprint", "subscriptions", "subscription-tables", "heartbeat");
+        assertThat(applying(Role.TARGET, 150000)).containsExactly("fingerprint", "subscriptions",
+                "subscription-tables", "subscription-stats", "heartbeat");
         assertThat(applying(Role.TARGET, 180000)).isEqualTo(applying(Role.TARGET, 150000));
         assertThat(Probes.ALL.stream().filter(p -> p.appliesTo(db(Role.SOURCE, null), server(170000))).map(Probe::name))
                 .as("no heartbeat without a configured one").doesNotContain("heartbeat");
         ServerInfo standby = new ServerInfo(170000, "17", true, new Lsn(0), "monitor", true);
         assertThat(probe(HeartbeatProbe.class).appliesTo(db(Role.SOURCE, "public"), standby))
                 .as("a standby cannot be written to").isFalse();
+    }
+
+    @Test
+    void theFingerprintReadsRowFiltersAndSchemasFrom15AndTheOriginFrom16() {
+        assertThat(sql(FingerprintProbe.class, Role.SOURCE, 140000)).doesNotContain("prqual", "pg_publication_namespace", "suborigin")
+                .contains("relfilenode", "pg_attrdef", "pg_index", "pg_sequences", "pg_subscription_rel");
+        assertThat(sql(FingerprintProbe.class, Role.SOURCE, 150000)).contains("prqual", "prattrs", "pg_publication_namespace")
+                .doesNotContain("suborigin");
+        assertThat(sql(FingerprintProbe.class, Role.TARGET, 160000)).contains("s.suborigin");
+        assertThat(sql(FingerprintProbe.class, Role.TARGET, 130000)).isEqualTo(sql(FingerprintProbe.class, Role.SOURCE, 130000));
     }
 
     private static List<String> applying(Role role, int versionNum) {

@@ -4,6 +4,7 @@ import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.model.CutoverCheck;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.Fingerprint;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.PairCutover.Verdict;
 import io.pgrepmon.model.PairInfo;
@@ -69,10 +70,10 @@ public final class CutoverEvaluator {
             checks.add(slotHealthy(slot, source));
             checks.add(caughtUp(pair, sub));
             checks.add(sourceQuiet(source, config.quietPeriod(), now));
-            String stale = staleness(deepCheck, source);
+            String stale = staleness(deepCheck, source, target);
             checks.add(sequences(deepCheck, stale));
             checks.add(rowCounts(deepCheck, stale, declaredRowFiltered(pair, sub, snapshot, config)));
-            checks.add(schema(deepCheck));
+            checks.add(schema(deepCheck, stale));
             checks.add(largeObjects(source));
             verdicts.add(verdict(pair.name(), checks, deepCheck));
         }
@@ -356,13 +357,55 @@ public final class CutoverEvaluator {
     }
 
     /** Deep results taken before the last row change on the source no longer say anything about now. */
-    static String staleness(DeepCheck deep, DatabaseSnapshot source) {
-        if (deep == null || !readable(source) || source.activity() == null || source.activity().unchangedSince() == null) {
+    /**
+     * Why the deep results may no longer hold, or null when nothing they rest on has changed: rows changed on the
+     * source after them, or a part of either side's catalog fingerprint differs from the one the deep check read
+     * (DDL, TRUNCATE and rewrites, publications, subscriptions and their tables, sequences), or the row changes
+     * counted on the target since then differ from those on the source (a write on the target, or changes not yet
+     * applied). What cannot be compared makes them stale too.
+     */
+    static String staleness(DeepCheck deep, DatabaseSnapshot source, DatabaseSnapshot target) {
+        if (deep == null) {
             return null;
         }
-        return deep.at().isBefore(source.activity().unchangedSince())
-                ? "rows changed on the source after the deep check of " + deep.at() + ": run it again (POST /api/cutover/deep-check)"
-                : null;
+        String again = ": run it again (POST /api/cutover/deep-check)";
+        if (readable(source) && source.activity() != null && source.activity().unchangedSince() != null
+                && deep.at().isBefore(source.activity().unchangedSince())) {
+            return "rows changed on the source after the deep check of " + deep.at() + again;
+        }
+        Fingerprint sourceThen = deep.sourceFingerprint(), targetThen = deep.targetFingerprint();
+        if (sourceThen == null || targetThen == null) {
+            return "the deep check of " + deep.at() + " read no catalog fingerprint, so what changed since is not known" + again;
+        }
+        Fingerprint sourceNow = readable(source) ? source.fingerprint() : null;
+        Fingerprint targetNow = readable(target) ? target.fingerprint() : null;
+        if (sourceNow == null || targetNow == null) {
+            return "the " + (sourceNow == null ? "source's" : "target's") + " catalog fingerprint was not read this tick,"
+                    + " so whether the deep results still hold is not known";
+        }
+        List<String> changed = new ArrayList<>();
+        if (!sourceNow.tables().equals(sourceThen.tables())) {
+            changed.add("a table on the source was altered, truncated or rewritten");
+        }
+        if (!targetNow.tables().equals(targetThen.tables())) {
+            changed.add("a table on the target was altered, truncated or rewritten");
+        }
+        if (!sourceNow.publications().equals(sourceThen.publications())) {
+            changed.add("a publication on the source changed");
+        }
+        if (!targetNow.subscriptions().equals(targetThen.subscriptions())) {
+            changed.add("the target's subscriptions or their tables changed (created, dropped, refreshed)");
+        }
+        if (!sourceNow.sequences().equals(sourceThen.sequences()) || !targetNow.sequences().equals(targetThen.sequences())) {
+            changed.add("a sequence moved on the " + (sourceNow.sequences().equals(sourceThen.sequences()) ? "target" : "source"));
+        }
+        long onSource = sourceNow.rowChanges() - sourceThen.rowChanges();
+        long onTarget = targetNow.rowChanges() - targetThen.rowChanges();
+        if (onSource != onTarget) {
+            changed.add(onTarget + " row change(s) on the target against " + onSource + " on the source (a write on the"
+                    + " target, or changes not applied yet)");
+        }
+        return changed.isEmpty() ? null : String.join("; ", changed) + " since the deep check of " + deep.at() + again;
     }
 
     private static final String NOT_RUN = "not checked yet: run the deep checks (POST /api/cutover/deep-check)";
@@ -427,6 +470,10 @@ public final class CutoverEvaluator {
     }
 
     static CutoverCheck schema(DeepCheck deep) {
+        return schema(deep, null);
+    }
+
+    static CutoverCheck schema(DeepCheck deep, String stale) {
         String id = "schema", title = "the columns of every table match (DDL is not replicated)";
         if (deep == null) {
             return unknown(id, title, NOT_RUN);
@@ -436,6 +483,9 @@ public final class CutoverEvaluator {
         }
         if (deep.schemaProblem() != null) {
             return unknown(id, title, deep.schemaProblem());
+        }
+        if (stale != null) {
+            return unknown(id, title, stale);
         }
         return pass(id, title, "no difference in " + deep.tables().size() + " table(s)");
     }

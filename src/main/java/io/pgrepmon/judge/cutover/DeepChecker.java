@@ -7,11 +7,14 @@ import io.pgrepmon.db.DatabaseClient;
 import io.pgrepmon.db.Sql;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.Fingerprint;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.SequenceReport;
+import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.probe.FingerprintProbe;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -25,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -82,9 +86,12 @@ public class DeepChecker {
         List<String> beyond = sub.tables().stream().skip(config.maxTables()).map(SubscriptionTable::qualifiedName).toList();
         Map<String, Long> estimates = new LinkedHashMap<>();
         sourceDb.tables().forEach(t -> estimates.put(t.reading().qualifiedName(), t.reading().estimatedRows()));
+        if (sourceDb.server() == null || targetDb.server() == null) {
+            return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's servers were not read this tick"));
+        }
         return Uni.combine().all().unis(
-                        withConnection(source, c -> read(c, tables, estimates, true)),
-                        withConnection(target, c -> read(c, tables, estimates, false)))
+                        withConnection(source, c -> read(c, sourceDb.server(), tables, estimates)),
+                        withConnection(target, c -> read(c, targetDb.server(), tables, estimates)))
                 .with((s, t) -> compare(pair.name(), at, s, t, sub.tables().size(), beyond, config.maxTables()))
                 .onFailure().recoverWithItem(e -> DeepCheck.failed(pair.name(), at,
                         "deep check failed: " + source.redact(target.redact(String.valueOf(e.getMessage())))));
@@ -100,8 +107,8 @@ public class DeepChecker {
     }
 
     /** What one side holds: its sequences, the counts of the tables, their columns. */
-    record Side(Map<String, Long> sequences, List<String> unreadableSequences, Map<String, Long> counts,
-                Map<String, String> notCounted, Map<String, List<String>> columns) {
+    record Side(Fingerprint fingerprint, Map<String, Long> sequences, List<String> unreadableSequences,
+                Map<String, Long> counts, Map<String, String> notCounted, Map<String, List<String>> columns) {
     }
 
     private static final String SEQUENCES = """
@@ -123,7 +130,11 @@ public class DeepChecker {
             ORDER BY 1, a.attnum
             """;
 
-    private Uni<Side> read(SqlConnection c, List<SubscriptionTable> tables, Map<String, Long> estimates, boolean source) {
+    /** The fingerprint first: whatever changes while the rest is read then makes the result stale, never fresh. */
+    private Uni<Side> read(SqlConnection c, ServerInfo server, List<SubscriptionTable> tables, Map<String, Long> estimates) {
+        AtomicReference<Fingerprint> fingerprint = new AtomicReference<>();
+        Uni<Void> readFingerprint = c.query(FingerprintProbe.sql(server)).execute()
+                .invoke(rows -> fingerprint.set(FingerprintProbe.of(rows.iterator().next()))).replaceWithVoid();
         Map<String, Long> sequences = new LinkedHashMap<>();
         List<String> unreadable = new ArrayList<>();
         Map<String, Long> counts = new LinkedHashMap<>();
@@ -142,8 +153,8 @@ public class DeepChecker {
         Uni<Void> countRows = Multi.createFrom().iterable(tables)
                 .onItem().transformToUniAndConcatenate(t -> count(c, t, estimates.get(t.qualifiedName()), counts, notCounted))
                 .collect().asList().replaceWithVoid();
-        return readSequences.chain(() -> readColumns).chain(() -> countRows)
-                .map(ignored -> new Side(sequences, unreadable, counts, notCounted, columns));
+        return readFingerprint.chain(() -> readSequences).chain(() -> readColumns).chain(() -> countRows)
+                .map(ignored -> new Side(fingerprint.get(), sequences, unreadable, counts, notCounted, columns));
     }
 
     private Uni<Void> count(SqlConnection c, SubscriptionTable table, Long estimate, Map<String, Long> counts,
@@ -208,7 +219,8 @@ public class DeepChecker {
         beyond.forEach(table -> counts.add(new DeepCheck.TableCount(table, null, null, limit)));
         String schemaProblem = beyond.isEmpty() ? null : beyond.size() + " of " + subscribedTables + " table(s) " + limit;
         String countsProblem = subscribedTables == 0 ? "the subscription has no tables" : null;
-        return new DeepCheck(pair, at, sequences, sequencesProblem, counts, countsProblem, diffs, schemaProblem);
+        return new DeepCheck(pair, at, sequences, sequencesProblem, counts, countsProblem, diffs, schemaProblem,
+                source.fingerprint(), target.fingerprint());
     }
 
     private static List<String> union(Side source, Side target) {

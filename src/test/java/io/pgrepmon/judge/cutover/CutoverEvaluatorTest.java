@@ -6,6 +6,7 @@ import io.pgrepmon.model.AlertsView;
 import io.pgrepmon.model.CutoverCheck;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.Fingerprint;
 import io.pgrepmon.model.Health;
 import io.pgrepmon.model.LagMethod;
 import io.pgrepmon.model.PairCutover;
@@ -77,12 +78,12 @@ class CutoverEvaluatorTest {
 
     @Test
     void deepResultsOlderThanTheLastRowChangeAreStale() {
-        DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null);
+        DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null, null, null);
         assertThat(CutoverEvaluator.sequences(deep, "rows changed after the deep check").result())
                 .isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(CutoverEvaluator.sequences(deep, null).result()).isEqualTo(CutoverCheck.Result.PASS);
         DeepCheck counts = new DeepCheck("p", NOW, List.of(), null,
-                List.of(new DeepCheck.TableCount("public.big", null, null, "about 5000000 rows, above the limit")), null, List.of(), null);
+                List.of(new DeepCheck.TableCount("public.big", null, null, "about 5000000 rows, above the limit")), null, List.of(), null, null, null);
         CutoverCheck uncounted = CutoverEvaluator.rowCounts(counts, null);
         assertThat(uncounted.result()).as("an uncounted table is never a pass").isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(uncounted.items()).containsExactly("public.big: about 5000000 rows, above the limit");
@@ -91,7 +92,7 @@ class CutoverEvaluatorTest {
     static DatabaseSnapshot database(String name, Role role, List<ProbeReport> probes, List<TableInfo> tables,
                                      List<SubscriptionInfo> subscriptions) {
         return new DatabaseSnapshot(name, role, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
-                null, probes, List.of(), List.of(), List.of(), List.of(), List.of(), tables, subscriptions, null, null);
+                null, probes, List.of(), List.of(), List.of(), List.of(), List.of(), tables, subscriptions, null, null, null);
     }
 
     @Test
@@ -169,7 +170,7 @@ class CutoverEvaluatorTest {
         DatabaseSnapshot source = new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1,
                 null, NOW, null, null, read, List.of(), List.of(), List.of(), List.of(),
                 List.of(new PublicationFilter("pub_a", "public", "items", List.of(), List.of(), "(id > 0)")),
-                List.of(items), List.of(), null, null);
+                List.of(items), List.of(), null, null, null);
         Snapshot snapshot = snapshot(List.of(source, database("dst", Role.TARGET, List.of(), List.of(), List.of(subA))), List.of(a));
 
         CutoverCheck undeclared = CutoverEvaluator.coverage(a, subA, snapshot);
@@ -187,7 +188,7 @@ class CutoverEvaluatorTest {
         Set<String> filtered = CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, config);
         assertThat(filtered).containsExactly("public.items");
         DeepCheck counts = new DeepCheck("sub_a", NOW, List.of(), null,
-                List.of(new DeepCheck.TableCount("public.items", 11L, 10L, null)), null, List.of(), null);
+                List.of(new DeepCheck.TableCount("public.items", 11L, 10L, null)), null, List.of(), null, null, null);
         assertThat(CutoverEvaluator.rowCounts(counts, null).result()).isEqualTo(CutoverCheck.Result.FAIL);
         CutoverCheck notCompared = CutoverEvaluator.rowCounts(counts, null, filtered);
         assertThat(notCompared.result()).isEqualTo(CutoverCheck.Result.PASS);
@@ -195,5 +196,39 @@ class CutoverEvaluatorTest {
                 + " declared (11 on the source, 10 on the target)");
         assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, new MonitorSettings.Cutover(Duration.ofMinutes(10),
                 Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*")))).isEmpty();
+    }
+
+    static DatabaseSnapshot withFingerprint(String name, Role role, Fingerprint fingerprint) {
+        return new DatabaseSnapshot(name, role, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
+                null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null,
+                fingerprint);
+    }
+
+    @Test
+    void deepResultsAreStaleWhenAnythingTheyRestOnDiffersFromWhatTheDeepCheckRead() {
+        Fingerprint source = new Fingerprint("t1", "p1", "s1", "q1", 500);
+        Fingerprint target = new Fingerprint("t2", "p2", "s2", "q2", 300);
+        DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null,
+                source, target);
+        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, source),
+                withFingerprint("dst", Role.TARGET, target))).as("nothing changed").isNull();
+        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, new Fingerprint("t1", "p1", "s1", "q1", 507)),
+                withFingerprint("dst", Role.TARGET, new Fingerprint("t2", "p2", "s2", "q2", 307))))
+                .as("source changes the target applied alike").isNull();
+        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, source),
+                withFingerprint("dst", Role.TARGET, new Fingerprint("t2", "p2", "s2", "q2", 301))))
+                .startsWith("1 row change(s) on the target against 0 on the source");
+        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, new Fingerprint("t1*", "p1*", "s1", "q1", 500)),
+                withFingerprint("dst", Role.TARGET, new Fingerprint("t2*", "p2", "s2*", "q2*", 300))))
+                .isEqualTo("a table on the source was altered, truncated or rewritten; a table on the target was altered,"
+                        + " truncated or rewritten; a publication on the source changed; the target's subscriptions or"
+                        + " their tables changed (created, dropped, refreshed); a sequence moved on the target since the"
+                        + " deep check of 2026-11-24T11:59:00Z: run it again (POST /api/cutover/deep-check)");
+        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, source),
+                withFingerprint("dst", Role.TARGET, null))).as("not read this tick").contains("target's catalog fingerprint was not read");
+        DeepCheck blind = new DeepCheck("p", NOW, List.of(), null, List.of(), null, List.of(), null, null, target);
+        assertThat(CutoverEvaluator.staleness(blind, withFingerprint("src", Role.SOURCE, source),
+                withFingerprint("dst", Role.TARGET, target))).contains("read no catalog fingerprint");
+        assertThat(CutoverEvaluator.schema(deep, "stale").result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
     }
 }

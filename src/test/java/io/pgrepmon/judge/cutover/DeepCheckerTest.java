@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeepCheckerTest {
 
     static Side side(Map<String, Long> counts, Map<String, List<String>> columns) {
-        return new Side(Map.of(), List.of(), counts, Map.of(), columns);
+        return new Side(null, Map.of(), List.of(), counts, Map.of(), columns);
     }
 
     @Test

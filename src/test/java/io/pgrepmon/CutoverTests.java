@@ -291,4 +291,18 @@ class CutoverTests {
         pair.target().execute("shop", verdict().get("sequences").get(0).get("fix").asText());
         awaitReady();
     }
+
+    /** A prepared transaction has no session left, yet can still commit: the source is not quiet. */
+    @Test
+    @Order(9)
+    void aPreparedTransactionOnTheSourceIsAWriteStillToCome() {
+        awaitReady();
+        pair.source().execute("shop", "BEGIN; INSERT INTO items VALUES (2000, 'prepared'); PREPARE TRANSACTION 'cutover_test'");
+        try {
+            awaitFailing("source-quiet", "1 prepared transaction(s) can still COMMIT PREPARED");
+        } finally {
+            pair.source().execute("shop", "ROLLBACK PREPARED 'cutover_test'");
+        }
+        awaitReady();
+    }
 }

@@ -238,8 +238,8 @@ class ReplicationScenarioTests {
             assertThat(standby.get("probes").toString()).doesNotContain("\"error\":\"");
             List<String> probes = new java.util.ArrayList<>();
             standby.get("probes").forEach(p -> probes.add(p.get("probe").asText()));
-            assertThat(probes).containsExactly("slots", "slot-stats", "walsenders", "publications", "publication-filters",
-                    "tables", "activity", "fingerprint");
+            assertThat(probes).containsExactly("activity", "slots", "slot-stats", "walsenders", "publications",
+                    "publication-filters", "tables", "fingerprint");
             assertThat(standby.get("publications").get(0).get("name").asText()).isEqualTo("pub_grow");
         });
     }

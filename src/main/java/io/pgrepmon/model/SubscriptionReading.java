@@ -17,13 +17,15 @@ import java.util.List;
  * @param twoPhase                two-phase state: d (disabled), p (pending) or e (enabled) (15+)
  * @param syncWorkers             table-sync workers running
  * @param parallelWorkers         parallel apply workers running (16+)
+ * @param origin                  {@code suborigin} (16+): {@code any}, or {@code none} to skip changes that reached
+ *                                the publisher through a subscription of its own
  */
 @RegisterForReflection
 public record SubscriptionReading(String name, boolean enabled, String slotName, List<String> publications,
                                   Integer workerPid, Lsn receivedLsn, Lsn latestEndLsn, Instant lastMsgSendTime,
                                   Instant lastMsgReceiptTime, Instant latestEndTime, Long lastMsgSendAgeMillis,
                                   Long lastMsgReceiptAgeMillis, String streaming, String twoPhase,
-                                  Boolean disableOnError, int syncWorkers, Integer parallelWorkers) {
+                                  Boolean disableOnError, int syncWorkers, Integer parallelWorkers, String origin) {
 
     public SubscriptionReading {
         publications = publications == null ? List.of() : List.copyOf(publications);

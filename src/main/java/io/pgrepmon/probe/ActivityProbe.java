@@ -7,16 +7,24 @@ import io.vertx.mutiny.sqlclient.Row;
 
 
 /**
- * Write activity of a source database: sessions holding a transaction id, the row-change counters of its user
- * tables (the monitor's own heartbeat table aside), whether it defaults to read-only, and how many large objects
- * it holds.
+ * Write activity of a source database: sessions holding a transaction id (client sessions, background workers
+ * such as scheduled jobs, apply workers of its own subscriptions), prepared transactions that can still commit,
+ * its own enabled subscriptions (writes that arrive from further up), the row-change counters of its user tables
+ * (the monitor's own heartbeat table aside), whether it defaults to read-only, and how many large objects it holds.
+ * It is registered before the slots probe: a transaction that had committed when this statement looked is then
+ * inside the WAL position the slots' lag is measured against, so "caught up" covers it.
  */
 public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     static final String SQL = """
             SELECT (SELECT count(*) FROM pg_stat_activity
-                    WHERE datname = current_database() AND backend_type = 'client backend'
-                      AND backend_xid IS NOT NULL AND pid <> pg_backend_pid())::int AS writing,
+                    WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+                      AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher'))::int AS writing,
+                   (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database())::int AS prepared,
+                   (SELECT count(*) FILTER (WHERE subenabled) FROM pg_subscription
+                    WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscribed,
+                   (SELECT count(*) FROM pg_subscription
+                    WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscriptions,
                    (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
                     WHERE relname <> '%s')::bigint AS row_changes,
                    current_setting('default_transaction_read_only')::boolean AS read_only,
@@ -29,7 +37,7 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     @Override
     public SourceActivity map(Row row, ServerInfo server) {
-        return new SourceActivity(row.getInteger("writing"), row.getLong("row_changes"), row.getBoolean("read_only"),
-                row.getLong("large_objects"), null);
+        return new SourceActivity(row.getInteger("writing"), row.getInteger("prepared"), row.getInteger("subscribed"),
+                row.getInteger("subscriptions"), row.getLong("row_changes"), row.getBoolean("read_only"), row.getLong("large_objects"), null);
     }
 }

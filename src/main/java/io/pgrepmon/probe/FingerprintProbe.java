@@ -41,9 +41,9 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                        || coalesce((SELECT string_agg(concat_ws(':', r.prpubid, r.prrelid, %2$s), '|' ORDER BY r.oid)
                                     FROM pg_publication_rel r), '')
                        || %3$s) AS publications,
-                   md5(coalesce((SELECT string_agg(concat_ws(':', s.oid, s.subname, s.subpublications::text, s.subslotname,
+                   md5(coalesce((SELECT string_agg(concat_ws(':', %5$s, s.subname, s.subpublications::text, s.subslotname,
                                                     %4$s),
-                                          '|' ORDER BY s.oid)
+                                          '|' ORDER BY s.subname)
                                  FROM pg_subscription s
                                  WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())), '')
                        || coalesce((SELECT string_agg(concat_ws(':', r.srsubid, r.srrelid), '|' ORDER BY r.srsubid, r.srrelid)
@@ -78,7 +78,9 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                 v15 ? "r.prattrs::text, pg_get_expr(r.prqual, r.prrelid)" : "NULL",
                 v15 ? "coalesce((SELECT string_agg(concat_ws(':', pn.pnpubid, pn.pnnspid), '|' ORDER BY pn.oid)"
                         + " FROM pg_publication_namespace pn), '')" : "''",
-                Probe.since(server, 160000, "s.suborigin", "text"));
+                Probe.since(server, 160000, "s.suborigin", "text"),
+                // Before 14 the public may not read pg_subscription.oid; the tables' srsubid still tells a recreated one.
+                server.versionNum() >= 140000 ? "s.oid" : "NULL");
     }
 
     @Override

@@ -8,14 +8,15 @@ import java.util.List;
  */
 public final class Probes {
 
+    // ActivityProbe runs before SlotsProbe on purpose (the probes of a database run in this order on one connection).
     public static final List<Probe<?>> ALL = List.of(
+            new ActivityProbe(),
             new SlotsProbe(),
             new SlotStatsProbe(),
             new WalSendersProbe(),
             new PublicationsProbe(),
             new PublicationFiltersProbe(),
             new TablesProbe(),
-            new ActivityProbe(),
             new FingerprintProbe(),
             new SubscriptionsProbe(),
             new SubscriptionTablesProbe(),

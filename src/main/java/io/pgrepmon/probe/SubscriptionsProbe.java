@@ -29,7 +29,8 @@ public final class SubscriptionsProbe extends RoleProbe<SubscriptionReading> {
                    %s AS streaming, %s AS two_phase, %s AS disable_on_error,
                    (SELECT count(*) FROM pg_stat_subscription x WHERE %s AND x.relid IS NOT NULL)::int
                        AS sync_workers,
-                   %s AS parallel_workers
+                   %s AS parallel_workers,
+                   %s AS origin
             FROM pg_subscription s
             LEFT JOIN pg_stat_subscription w ON %s AND %s
             WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -63,6 +64,7 @@ public final class SubscriptionsProbe extends RoleProbe<SubscriptionReading> {
                 since(server, 160000,
                         "(SELECT count(*) FROM pg_stat_subscription x WHERE x.subid = s.oid AND x.leader_pid IS NOT NULL)::int",
                         "int"),
+                since(server, 160000, "s.suborigin", "text"),
                 byId.replace("x.", "w."), applyWorker);
     }
 
@@ -74,6 +76,6 @@ public final class SubscriptionsProbe extends RoleProbe<SubscriptionReading> {
                 Sql.instant(row, "last_msg_send_time"), Sql.instant(row, "last_msg_receipt_time"),
                 Sql.instant(row, "latest_end_time"), row.getLong("send_age_ms"), row.getLong("receipt_age_ms"),
                 row.getString("streaming"), row.getString("two_phase"), row.getBoolean("disable_on_error"),
-                row.getInteger("sync_workers"), row.getInteger("parallel_workers"));
+                row.getInteger("sync_workers"), row.getInteger("parallel_workers"), row.getString("origin"));
     }
 }

@@ -64,7 +64,7 @@ final class Fixtures {
 
     static SubscriptionReading sub(String name, String slot, boolean enabled, Integer workerPid, String... publications) {
         return new SubscriptionReading(name, enabled, slot, List.of(publications.length == 0 ? new String[]{"pub"} : publications),
-                workerPid, null, null, null, null, null, null, null, null, null, null, 0, null);
+                workerPid, null, null, null, null, null, null, null, null, null, null, 0, null, null);
     }
 
     /** A subscription as a snapshot publishes it, with no tables, counters or findings. */

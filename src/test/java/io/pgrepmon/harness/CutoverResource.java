@@ -20,7 +20,8 @@ public class CutoverResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        PgCluster source = PgCluster.start("source", Integer.getInteger("pg.source.major", 15), Map.of());
+        PgCluster source = PgCluster.start("source", Integer.getInteger("pg.source.major", 15),
+                Map.of("max_prepared_transactions", "2"));
         PgCluster target = PgCluster.start("target", Integer.getInteger("pg.target.major", 15),
                 Map.of("wal_retrieve_retry_interval", "'1s'"));
         for (PgCluster cluster : new PgCluster[]{source, target}) {

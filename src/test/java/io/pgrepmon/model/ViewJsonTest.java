@@ -61,11 +61,11 @@ class ViewJsonTest {
     @Test
     void aSubscriptionIsOneObject() {
         SubscriptionInfo sub = new SubscriptionInfo(new SubscriptionReading("sub", true, "slot", List.of("pub"), 9,
-                new Lsn(1), new Lsn(1), null, null, null, null, null, "off", "d", false, 0, null), Instant.EPOCH,
+                new Lsn(1), new Lsn(1), null, null, null, null, null, "off", "d", false, 0, null, null), Instant.EPOCH,
                 List.of(), java.util.Map.of("r", 1), null, Health.HEALTHY);
         assertThat(fields(sub)).containsExactlyInAnyOrder("name", "enabled", "slotName", "publications", "workerPid",
                 "workerSince", "receivedLsn", "latestEndLsn", "lastMsgSendTime", "lastMsgReceiptTime", "latestEndTime",
                 "lastMsgSendAgeMillis", "lastMsgReceiptAgeMillis", "streaming", "twoPhase", "disableOnError",
-                "syncWorkers", "parallelWorkers", "tables", "tableStates", "stats", "health");
+                "syncWorkers", "parallelWorkers", "origin", "tables", "tableStates", "stats", "health");
     }
 }

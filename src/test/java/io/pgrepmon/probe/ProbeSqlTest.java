@@ -54,12 +54,12 @@ class ProbeSqlTest {
 
     @Test
     void probesApplyByRoleAndVersion() {
-        assertThat(applying(Role.SOURCE, 130000)).containsExactly("slots", "walsenders", "publications", "tables",
-                "activity", "fingerprint", "heartbeat");
-        assertThat(applying(Role.SOURCE, 140000)).containsExactly("slots", "slot-stats", "walsenders", "publications",
-                "tables", "activity", "fingerprint", "heartbeat");
-        assertThat(applying(Role.SOURCE, 150000)).containsExactly("slots", "slot-stats", "walsenders", "publications",
-                "publication-filters", "tables", "activity", "fingerprint", "heartbeat");
+        assertThat(applying(Role.SOURCE, 130000)).containsExactly("activity", "slots", "walsenders", "publications",
+                "tables", "fingerprint", "heartbeat");
+        assertThat(applying(Role.SOURCE, 140000)).containsExactly("activity", "slots", "slot-stats", "walsenders",
+                "publications", "tables", "fingerprint", "heartbeat");
+        assertThat(applying(Role.SOURCE, 150000)).containsExactly("activity", "slots", "slot-stats", "walsenders",
+                "publications", "publication-filters", "tables", "fingerprint", "heartbeat");
         assertThat(applying(Role.SOURCE, 180000)).isEqualTo(applying(Role.SOURCE, 150000));
         assertThat(applying(Role.TARGET, 140000)).containsExactly("fingerprint", "subscriptions", "subscription-tables", "heartbeat");
         assertThat(applying(Role.TARGET, 150000)).containsExactly("fingerprint", "subscriptions",
@@ -80,6 +80,13 @@ class ProbeSqlTest {
                 .doesNotContain("suborigin");
         assertThat(sql(FingerprintProbe.class, Role.TARGET, 160000)).contains("s.suborigin");
         assertThat(sql(FingerprintProbe.class, Role.TARGET, 130000)).isEqualTo(sql(FingerprintProbe.class, Role.SOURCE, 130000));
+    }
+
+    /** A commit the activity statement no longer sees as a writer must lie inside the position slot lag is taken at. */
+    @Test
+    void activityIsReadBeforeTheSlots() {
+        List<String> order = Probes.ALL.stream().map(Probe::name).toList();
+        assertThat(order.indexOf("activity")).isLessThan(order.indexOf("slots"));
     }
 
     private static List<String> applying(Role role, int versionNum) {

@@ -166,6 +166,17 @@ public final class CutoverEvaluator {
             }
         }
         pair.missingTables().forEach(t -> problems.add(t + ": published but not in the subscription (REFRESH PUBLICATION)"));
+        if ("none".equals(sub.reading().origin())) {
+            if (source.activity() == null) {
+                return unknown(id, title, "the subscription has origin = none, and whether the source is itself a"
+                        + " subscriber could not be read this tick");
+            }
+            if (source.activity().ownSubscriptions() > 0) {
+                problems.add(sub.name() + ": origin = none, and the source is itself a subscriber ("
+                        + source.activity().ownSubscriptions() + " subscription(s)): the changes it receives through them"
+                        + " are never sent to the target (ALTER SUBSCRIPTION " + sub.name() + " SET (origin = any))");
+            }
+        }
         if (!problems.isEmpty()) {
             return fail(id, title, problems.size() + " table(s) would be missed or break", problems);
         }
@@ -338,22 +349,44 @@ public final class CutoverEvaluator {
         return pass(id, title, "0 bytes behind" + (sub.reading().receivedLsn() == null ? "" : ", received = latest end = " + sub.reading().receivedLsn()));
     }
 
+    /**
+     * Nothing can still write to the source: no session holds a transaction id, no prepared transaction can still
+     * commit, no subscription of its own brings writes from further up, and no row has changed for the quiet
+     * period. A writer the monitor cannot see makes it unknown: other roles' sessions without pg_read_all_stats,
+     * and a standby, whose writes happen on a primary. {@code default_transaction_read_only} is no evidence: any
+     * session may turn it off.
+     */
     static CutoverCheck sourceQuiet(DatabaseSnapshot source, Duration quietPeriod, Instant now) {
         String id = "source-quiet", title = "no writes on the source";
         SourceActivity activity = readable(source) ? source.activity() : null;
-        if (activity == null) {
+        if (activity == null || source.server() == null) {
             return unknown(id, title, "the source's activity could not be read this tick");
-        }
-        if (activity.readOnly() && activity.writingTransactions() == 0) {
-            return pass(id, title, "default_transaction_read_only is on and no transaction is writing");
         }
         if (activity.writingTransactions() > 0) {
             return fail(id, title, activity.writingTransactions() + " transaction(s) writing now", List.of());
         }
+        if (activity.preparedTransactions() > 0) {
+            return fail(id, title, activity.preparedTransactions() + " prepared transaction(s) can still COMMIT PREPARED"
+                    + " (pg_prepared_xacts): commit or roll them back first", List.of());
+        }
+        if (activity.upstreamSubscriptions() > 0) {
+            return fail(id, title, "the source receives writes through " + activity.upstreamSubscriptions()
+                    + " enabled subscription(s) of its own: disable them first (ALTER SUBSCRIPTION ... DISABLE)", List.of());
+        }
         Duration quiet = activity.unchangedSince() == null ? Duration.ZERO : Duration.between(activity.unchangedSince(), now);
-        return quiet.compareTo(quietPeriod) >= 0
-                ? pass(id, title, "no row changed for " + Units.duration(quiet) + " and no transaction is writing")
-                : fail(id, title, "rows changed " + Units.duration(quiet) + " ago (quiet needs " + Units.duration(quietPeriod) + ")", List.of());
+        if (quiet.compareTo(quietPeriod) < 0) {
+            return fail(id, title, "rows changed " + Units.duration(quiet) + " ago (quiet needs " + Units.duration(quietPeriod) + ")", List.of());
+        }
+        if (source.server().inRecovery()) {
+            return unknown(id, title, "the source is a standby: its writes happen on its primary, which the monitor does"
+                    + " not watch here, and a standby's row counters do not move with replayed changes");
+        }
+        if (!source.server().readAllStats()) {
+            return unknown(id, title, "no row changed for " + Units.duration(quiet) + ", but the monitor's role sees only its"
+                    + " own sessions' transactions (GRANT pg_read_all_stats TO the monitor's role, or pg_monitor)");
+        }
+        return pass(id, title, "no row changed for " + Units.duration(quiet) + ", no transaction is writing and none is"
+                + " prepared");
     }
 
     /** Deep results taken before the last row change on the source no longer say anything about now. */

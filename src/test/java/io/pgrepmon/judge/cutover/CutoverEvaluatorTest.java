@@ -15,7 +15,9 @@ import io.pgrepmon.model.ProbeReport;
 import io.pgrepmon.model.PublicationFilter;
 import io.pgrepmon.model.SequenceReport;
 import io.pgrepmon.model.SequenceStatus;
+import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.Snapshot;
+import io.pgrepmon.model.SourceActivity;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionReading;
@@ -62,7 +64,7 @@ class CutoverEvaluatorTest {
 
     static SubscriptionInfo sub(Integer pid, Instant workerSince) {
         return new SubscriptionInfo(new SubscriptionReading("sub", true, "sub", List.of("pub"), pid, null, null, null,
-                null, null, null, null, null, null, null, 0, null), workerSince, List.of(), null, null, null);
+                null, null, null, null, null, null, null, 0, null, null), workerSince, List.of(), null, null, null);
     }
 
     @Test
@@ -102,9 +104,9 @@ class CutoverEvaluatorTest {
         TableInfo items = new TableInfo(new TableReading("public", "items", List.of("pub_b"), true, "default", true, 1, 1L),
                 Health.HEALTHY);
         SubscriptionInfo subA = new SubscriptionInfo(new SubscriptionReading("sub_a", true, "sub_a", List.of("pub_a"), 1,
-                null, null, null, null, null, null, null, null, null, null, 0, null), NOW, List.of(), null, null, Health.HEALTHY);
+                null, null, null, null, null, null, null, null, null, null, 0, null, null), NOW, List.of(), null, null, Health.HEALTHY);
         SubscriptionInfo subB = new SubscriptionInfo(new SubscriptionReading("sub_b", true, "sub_b", List.of("pub_b"), 2,
-                null, null, null, null, null, null, null, null, null, null, 0, null), NOW, List.of(), null, null, Health.HEALTHY);
+                null, null, null, null, null, null, null, null, null, null, 0, null, null), NOW, List.of(), null, null, Health.HEALTHY);
         PairInfo a = new PairInfo("sub_a", "src", "sub_a", "dst", "sub_a", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
                 null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
         PairInfo b = new PairInfo("sub_b", "src", "sub_b", "dst", "sub_b", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
@@ -163,7 +165,7 @@ class CutoverEvaluatorTest {
         TableInfo items = new TableInfo(new TableReading("public", "items", List.of("pub_a"), true, "default", true, 1, 1L),
                 Health.HEALTHY);
         SubscriptionInfo subA = new SubscriptionInfo(new SubscriptionReading("sub_a", true, "sub_a", List.of("pub_a"), 1,
-                null, null, null, null, null, null, null, null, null, null, 0, null), NOW, List.of(), null, null, Health.HEALTHY);
+                null, null, null, null, null, null, null, null, null, null, 0, null, null), NOW, List.of(), null, null, Health.HEALTHY);
         PairInfo a = new PairInfo("sub_a", "src", "sub_a", "dst", "sub_a", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
                 null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
         List<ProbeReport> read = List.of(new ProbeReport("publications", 1, null), new ProbeReport("tables", 1, null));
@@ -230,5 +232,63 @@ class CutoverEvaluatorTest {
         assertThat(CutoverEvaluator.staleness(blind, withFingerprint("src", Role.SOURCE, source),
                 withFingerprint("dst", Role.TARGET, target))).contains("read no catalog fingerprint");
         assertThat(CutoverEvaluator.schema(deep, "stale").result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+    }
+
+    static DatabaseSnapshot sourceWith(ServerInfo server, SourceActivity activity) {
+        return new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, server, NOW, 1, null, NOW,
+                null, null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), activity,
+                null, null);
+    }
+
+    static SourceActivity quietFor(long seconds, int writing, int prepared, int upstreamEnabled, int own) {
+        return new SourceActivity(writing, prepared, upstreamEnabled, own, 10, true, 0, NOW.minusSeconds(seconds));
+    }
+
+    @Test
+    void theSourceIsQuietOnlyWhenNoWriterCanBeHiddenFromTheMonitor() {
+        ServerInfo primary = new ServerInfo(150004, "15.4", false, null, "monitor", true);
+        Duration period = Duration.ofSeconds(30);
+        assertThat(CutoverEvaluator.sourceQuiet(sourceWith(primary, quietFor(60, 0, 0, 0, 0)), period, NOW).result())
+                .isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(CutoverEvaluator.sourceQuiet(sourceWith(primary, quietFor(10, 0, 0, 0, 0)), period, NOW).result())
+                .as("read-only by default is no evidence: rows changed 10 s ago").isEqualTo(CutoverCheck.Result.FAIL);
+        CutoverCheck prepared = CutoverEvaluator.sourceQuiet(sourceWith(primary, quietFor(60, 0, 1, 0, 0)), period, NOW);
+        assertThat(prepared.result()).isEqualTo(CutoverCheck.Result.FAIL);
+        assertThat(prepared.evidence()).startsWith("1 prepared transaction(s) can still COMMIT PREPARED");
+        assertThat(CutoverEvaluator.sourceQuiet(sourceWith(primary, quietFor(60, 0, 0, 1, 1)), period, NOW).evidence())
+                .startsWith("the source receives writes through 1 enabled subscription(s) of its own");
+        CutoverCheck blind = CutoverEvaluator.sourceQuiet(sourceWith(new ServerInfo(150004, "15.4", false, null, "monitor",
+                false), quietFor(60, 0, 0, 0, 0)), period, NOW);
+        assertThat(blind.result()).as("other roles' sessions are invisible").isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(blind.evidence()).contains("GRANT pg_read_all_stats");
+        CutoverCheck standby = CutoverEvaluator.sourceQuiet(sourceWith(new ServerInfo(150004, "15.4", true, null, "monitor",
+                true), quietFor(60, 0, 0, 0, 0)), period, NOW);
+        assertThat(standby.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(standby.evidence()).startsWith("the source is a standby");
+    }
+
+    @Test
+    void originNoneOnASubscriptionWhoseSourceIsItselfASubscriberFailsCoverage() {
+        TableInfo orders = new TableInfo(new TableReading("public", "orders", List.of("pub_a"), true, "default", true, 1, 1L),
+                Health.HEALTHY);
+        SubscriptionInfo none = new SubscriptionInfo(new SubscriptionReading("sub_a", true, "sub_a", List.of("pub_a"), 1,
+                null, null, null, null, null, null, null, null, null, null, 0, null, "none"), NOW, List.of(), null, null,
+                Health.HEALTHY);
+        PairInfo a = new PairInfo("sub_a", "src", "sub_a", "dst", "sub_a", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        List<ProbeReport> read = List.of(new ProbeReport("publications", 1, null), new ProbeReport("tables", 1, null));
+        java.util.function.Function<SourceActivity, Snapshot> with = activity -> snapshot(List.of(
+                new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
+                        null, read, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(orders), List.of(), activity,
+                        null, null),
+                database("dst", Role.TARGET, List.of(), List.of(), List.of(none))), List.of(a));
+        CutoverCheck cascaded = CutoverEvaluator.coverage(a, none, with.apply(quietFor(60, 0, 0, 0, 1)));
+        assertThat(cascaded.result()).isEqualTo(CutoverCheck.Result.FAIL);
+        assertThat(cascaded.items()).containsExactly("sub_a: origin = none, and the source is itself a subscriber (1"
+                + " subscription(s)): the changes it receives through them are never sent to the target (ALTER SUBSCRIPTION"
+                + " sub_a SET (origin = any))");
+        assertThat(CutoverEvaluator.coverage(a, none, with.apply(quietFor(60, 0, 0, 0, 0))).result())
+                .as("a source that subscribes to nothing has no changes with an origin").isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(CutoverEvaluator.coverage(a, none, with.apply(null)).result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
     }
 }

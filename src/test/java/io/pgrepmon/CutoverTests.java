@@ -305,4 +305,18 @@ class CutoverTests {
         }
         awaitReady();
     }
+
+    /** Same names and types are not the same schema: NOT NULL and the unique keys decide what the target accepts. */
+    @Test
+    @Order(10)
+    void aConstraintOnTheSourceOnlyFailsTheSchemaCheck() {
+        awaitReady();
+        pair.source().execute("shop", "ALTER TABLE items ALTER COLUMN name SET NOT NULL",
+                "CREATE UNIQUE INDEX items_name_key ON items (name)");
+        deepCheck();
+        awaitFailing("schema", "public.items: name is text NOT NULL on the source, text on the target",
+                "public.items: UNIQUE (name) on the source, not on the target");
+        pair.source().execute("shop", "ALTER TABLE items ALTER COLUMN name DROP NOT NULL", "DROP INDEX items_name_key");
+        awaitReady();
+    }
 }

@@ -349,4 +349,40 @@ class ReplicationScenarioTests {
         }
         throw new AssertionError("no trend for " + subject + " in " + snapshot.get("trends"));
     }
+
+    /**
+     * Row-level security on both sides (no policy: every row hidden from a role that does not bypass it) makes both
+     * counts 0 and equal; the deep check's row_security = off makes the count fail instead, so it is unknown.
+     */
+    @Test
+    void rowLevelSecurityMakesTheCountUnknownInsteadOfCountingWhatTheRoleMaySee() {
+        for (var cluster : List.of(clusters.source(), clusters.target())) {
+            cluster.execute("nopk", "GRANT SELECT ON events TO " + Replication.MONITOR_ROLE,
+                    "ALTER TABLE events ENABLE ROW LEVEL SECURITY");
+        }
+        try {
+            eventually(Duration.ofSeconds(30), s -> {
+                io.restassured.RestAssured.given().post("/api/cutover/deep-check").then().statusCode(200);
+                JsonNode counts = null;
+                for (JsonNode v : latest().get("cutover")) {
+                    if (v.get("pair").asText().equals("sub_nopk")) {
+                        for (JsonNode c : v.get("checks")) {
+                            if (c.get("id").asText().equals("row-counts")) {
+                                counts = c;
+                            }
+                        }
+                    }
+                }
+                assertThat(counts).isNotNull();
+                assertThat(counts.get("result").asText()).as(counts.toString()).isEqualTo("unknown");
+                assertThat(counts.get("items").toString()).contains("public.events: row-level security would hide rows"
+                        + " from the monitor's role");
+            });
+        } finally {
+            for (var cluster : List.of(clusters.source(), clusters.target())) {
+                cluster.execute("nopk", "ALTER TABLE events DISABLE ROW LEVEL SECURITY",
+                        "REVOKE SELECT ON events FROM " + Replication.MONITOR_ROLE);
+            }
+        }
+    }
 }

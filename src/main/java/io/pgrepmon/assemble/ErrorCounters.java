@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ErrorCounters {
 
     private record Baseline(Instant statsReset, long apply, long sync, long conflicts, long lastNewTotal,
-                            Instant lastIncreaseAt) {
+                            Instant lastIncreaseAt, Instant firstSeen) {
     }
 
     private final Instant monitorStart;
@@ -31,10 +31,10 @@ final class ErrorCounters {
         Baseline base = baselines.get(key);
         boolean resetSinceStart = row.statsReset() != null && row.statsReset().isAfter(monitorStart);
         if (base == null) {
-            base = resetSinceStart ? new Baseline(row.statsReset(), 0, 0, 0, 0, null)
-                    : new Baseline(row.statsReset(), row.applyErrors(), row.syncErrors(), conflicts, 0, null);
+            base = resetSinceStart ? new Baseline(row.statsReset(), 0, 0, 0, 0, null, now)
+                    : new Baseline(row.statsReset(), row.applyErrors(), row.syncErrors(), conflicts, 0, null, now);
         } else if (!Objects.equals(base.statsReset(), row.statsReset())) {
-            base = new Baseline(row.statsReset(), 0, 0, 0, base.lastNewTotal(), base.lastIncreaseAt());
+            base = new Baseline(row.statsReset(), 0, 0, 0, base.lastNewTotal(), base.lastIncreaseAt(), base.firstSeen());
         }
         long apply = row.applyErrors() >= base.apply() ? row.applyErrors() - base.apply() : row.applyErrors();
         long sync = row.syncErrors() >= base.sync() ? row.syncErrors() - base.sync() : row.syncErrors();
@@ -44,9 +44,9 @@ final class ErrorCounters {
         baselines.put(key, new Baseline(base.statsReset(),
                 row.applyErrors() >= base.apply() ? base.apply() : 0,
                 row.syncErrors() >= base.sync() ? base.sync() : 0,
-                conflicts >= base.conflicts() ? base.conflicts() : 0, total, lastIncrease));
+                conflicts >= base.conflicts() ? base.conflicts() : 0, total, lastIncrease, base.firstSeen()));
         return new SubscriptionStats(row.applyErrors(), row.syncErrors(), row.conflicts(), row.statsReset(), apply, sync,
-                row.conflicts() == null ? null : confl, lastIncrease);
+                row.conflicts() == null ? null : confl, lastIncrease, base.firstSeen());
     }
 
     void forget(java.util.function.Predicate<String> gone) {

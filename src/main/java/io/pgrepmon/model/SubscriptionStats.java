@@ -15,13 +15,24 @@ import java.util.TreeMap;
  *
  * @param conflicts     the {@code confl_*} counters by name without the prefix, e.g. insert_exists (18+)
  * @param lastIncreaseAt the tick that last saw a new error or conflict
+ * @param observedSince  the tick that first read these counters: what they held then happened before it, at an
+ *                       unknown time, so an observation window starts here, not when the monitor started
  */
 @RegisterForReflection
 public record SubscriptionStats(long applyErrors, long syncErrors, Map<String, Long> conflicts, Instant statsReset,
-                                long newApplyErrors, long newSyncErrors, Long newConflicts, Instant lastIncreaseAt) {
+                                long newApplyErrors, long newSyncErrors, Long newConflicts, Instant lastIncreaseAt,
+                                Instant observedSince) {
+
+    /** Conflicts after which a change was skipped (18+): the row it was for now differs between the two sides. */
+    public static final java.util.List<String> SKIPPED_CHANGE = java.util.List.of("update_missing", "delete_missing");
 
     public SubscriptionStats {
         conflicts = conflicts == null ? null : Collections.unmodifiableMap(new TreeMap<>(conflicts));
+    }
+
+    /** Changes skipped since the counters were reset, whenever that was; 0 before 18. */
+    public long skippedChanges() {
+        return conflicts == null ? 0 : SKIPPED_CHANGE.stream().mapToLong(k -> conflicts.getOrDefault(k, 0L)).sum();
     }
 
     public long newTotal() {

@@ -102,14 +102,14 @@ class HealthRulesTest {
 
     @Test
     void newErrorsAreCriticalWhileRecentThenHistory() {
-        SubscriptionStats stats = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(30));
+        SubscriptionStats stats = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(30), NOW.minusSeconds(3600));
         SubscriptionReading sub = subscription(true, 100);
         Health recent = subscriptionHealth(sub, stats);
         assertThat(recent.status()).isEqualTo(Status.CRITICAL);
         assertThat(recent.reasons().get(0)).startsWith("2 apply errors, 1 sync error since monitoring started, the latest 30 s ago");
-        SubscriptionStats old = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(601));
+        SubscriptionStats old = new SubscriptionStats(7, 1, null, null, 2, 1, null, NOW.minusSeconds(601), NOW.minusSeconds(3600));
         assertThat(subscriptionHealth(sub, old)).as("past error-recent (10 min)").isEqualTo(Health.HEALTHY);
-        SubscriptionStats none = new SubscriptionStats(7, 1, null, null, 0, 0, null, null);
+        SubscriptionStats none = new SubscriptionStats(7, 1, null, null, 0, 0, null, null, NOW.minusSeconds(3600));
         assertThat(subscriptionHealth(sub, none)).as("old errors only").isEqualTo(Health.HEALTHY);
     }
 

@@ -53,6 +53,12 @@ public final class CutoverEvaluator {
 
     public static List<PairCutover> evaluate(Snapshot snapshot, Map<String, DeepCheck> deep, MonitorSettings.Cutover config,
                                              Instant monitorStart, Instant now) {
+        return evaluate(snapshot, deep, config, monitorStart, Map.of(), now);
+    }
+
+    /** @param acknowledgedSkipped per pair, the skipped changes (18+ conflicts) the operator has acknowledged */
+    public static List<PairCutover> evaluate(Snapshot snapshot, Map<String, DeepCheck> deep, MonitorSettings.Cutover config,
+                                             Instant monitorStart, Map<String, Long> acknowledgedSkipped, Instant now) {
         List<PairCutover> verdicts = new ArrayList<>();
         for (PairInfo pair : snapshot.pairs()) {
             DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
@@ -65,7 +71,8 @@ public final class CutoverEvaluator {
             List<CutoverCheck> checks = new ArrayList<>();
             checks.add(coverage(pair, sub, snapshot, config::declaredPartial));
             checks.add(subscriptionRunning(sub));
-            checks.add(noNewErrors(sub, config.observationWindow(), monitorStart, now));
+            checks.add(noNewErrors(pair.name(), sub, config.observationWindow(), monitorStart,
+                    acknowledgedSkipped.getOrDefault(pair.name(), 0L), now));
             checks.add(tablesReady(sub, source));
             checks.add(slotHealthy(slot, source));
             checks.add(caughtUp(pair, sub));
@@ -263,11 +270,25 @@ public final class CutoverEvaluator {
     }
 
     static CutoverCheck noNewErrors(SubscriptionInfo sub, Duration window, Instant monitorStart, Instant now) {
+        return noNewErrors(null, sub, window, monitorStart, 0, now);
+    }
+
+    /**
+     * @param acknowledgedSkipped skipped changes the operator has acknowledged for this pair (after re-syncing)
+     */
+    static CutoverCheck noNewErrors(String pair, SubscriptionInfo sub, Duration window, Instant monitorStart,
+                                    long acknowledgedSkipped, Instant now) {
         String id = "no-new-errors", title = "no new apply or sync error, nor conflict, in the observation window";
         if (sub == null) {
             return unknown(id, title, "the subscription could not be read this tick");
         }
         SubscriptionStats stats = sub.stats();
+        if (stats != null && stats.skippedChanges() > acknowledgedSkipped) {
+            return fail(id, title, (stats.skippedChanges() - acknowledgedSkipped) + " change(s) skipped by a conflict ("
+                    + String.join(", ", SubscriptionStats.SKIPPED_CHANGE) + "): the rows they were for differ between"
+                    + " the two sides, however long ago; re-sync them, then acknowledge with POST /api/cutover/"
+                    + (pair == null ? "{pair}" : pair) + "/acknowledge-skipped-changes", List.of(sub.name()));
+        }
         if (stats != null) {
             if (stats.lastIncreaseAt() != null && Duration.between(stats.lastIncreaseAt(), now).compareTo(window) < 0) {
                 return fail(id, title, stats.newApplyErrors() + " apply, " + stats.newSyncErrors() + " sync error(s)"
@@ -275,10 +296,12 @@ public final class CutoverEvaluator {
                         + " since monitoring started, the latest " + Units.duration(Duration.between(stats.lastIncreaseAt(), now))
                         + " ago (window " + Units.duration(window) + ")", List.of(sub.name()));
             }
-            Duration watched = Duration.between(monitorStart, now);
+            // Counts already there at the first reading happened at an unknown time before it.
+            Instant since = stats.observedSince() == null ? monitorStart : stats.observedSince();
+            Duration watched = Duration.between(since.isAfter(monitorStart) ? since : monitorStart, now);
             if (watched.compareTo(window) < 0) {
-                return unknown(id, title, "no new error, but watched for " + Units.duration(watched) + " of the "
-                        + Units.duration(window) + " window");
+                return unknown(id, title, "no new error, but its counters watched for " + Units.duration(watched)
+                        + " of the " + Units.duration(window) + " window");
             }
             return pass(id, title, "no new error or conflict for " + Units.duration(window)
                     + " (pg_stat_subscription_stats; " + stats.applyErrors() + " apply and " + stats.syncErrors()

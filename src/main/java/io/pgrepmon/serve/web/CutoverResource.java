@@ -5,6 +5,7 @@ import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.Units;
+import io.pgrepmon.pipeline.CutoverStage;
 import io.pgrepmon.pipeline.DeepCheckJob;
 import io.pgrepmon.publish.SnapshotHub;
 import io.smallrye.common.annotation.NonBlocking;
@@ -31,11 +32,13 @@ public class CutoverResource {
 
     private final SnapshotHub hub;
     private final DeepCheckJob deepChecks;
+    private final CutoverStage cutover;
     private final Duration staleAfter;
 
-    public CutoverResource(SnapshotHub hub, DeepCheckJob deepChecks, Settings settings) {
+    public CutoverResource(SnapshotHub hub, DeepCheckJob deepChecks, CutoverStage cutover, Settings settings) {
         this.hub = hub;
         this.deepChecks = deepChecks;
+        this.cutover = cutover;
         this.staleAfter = settings.get().poll().staleAfter();
     }
 
@@ -56,8 +59,7 @@ public class CutoverResource {
         List<PairCutover> verdicts = snapshot.cutover();
         return verdicts.stream().filter(v -> v.pair().equals(name)).findFirst()
                 .map(v -> gate(v, snapshot, staleAfter, Instant.now()))
-                .orElseGet(() -> Response.status(404).entity(new SnapshotResource.ApiError("no such pair",
-                        "pairs: " + verdicts.stream().map(PairCutover::pair).toList())).build());
+                .orElseGet(() -> noSuchPair(snapshot));
     }
 
     /**
@@ -74,6 +76,32 @@ public class CutoverResource {
                             + verdict.verdict().code() + ") no longer describes now")).build();
         }
         return Response.status(verdict.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(verdict).build();
+    }
+
+    private static Response noSuchPair(Snapshot snapshot) {
+        return Response.status(404).entity(new SnapshotResource.ApiError("no such pair",
+                "pairs: " + snapshot.cutover().stream().map(PairCutover::pair).toList())).build();
+    }
+
+    /** What an acknowledgement answers: how many skipped changes it covers. */
+    public record Acknowledged(String pair, long skippedChanges) {
+    }
+
+    /**
+     * Acknowledges the changes the pair's conflicts have skipped so far (18+), once the operator has re-synced the
+     * rows they were for; the next snapshot's verdict no longer fails on them.
+     */
+    @POST
+    @Path("/{pair}/acknowledge-skipped-changes")
+    @NonBlocking
+    public Response acknowledgeSkipped(@PathParam("pair") String name) {
+        if (hub.latest().isEmpty()) {
+            return SnapshotResource.noSnapshot();
+        }
+        Snapshot snapshot = hub.latest().get().snapshot();
+        return cutover.acknowledgeSkipped(snapshot, name)
+                .map(n -> Response.ok(new Acknowledged(name, n)).build())
+                .orElseGet(() -> noSuchPair(snapshot));
     }
 
     /** Runs the deep checks now (sequences, row counts, columns); the next snapshot's verdicts include them. */

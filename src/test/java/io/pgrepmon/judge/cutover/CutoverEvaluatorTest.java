@@ -21,6 +21,7 @@ import io.pgrepmon.model.SourceActivity;
 import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionReading;
+import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.WalSenderActivity;
@@ -290,5 +291,33 @@ class CutoverEvaluatorTest {
         assertThat(CutoverEvaluator.coverage(a, none, with.apply(quietFor(60, 0, 0, 0, 0))).result())
                 .as("a source that subscribes to nothing has no changes with an origin").isEqualTo(CutoverCheck.Result.PASS);
         assertThat(CutoverEvaluator.coverage(a, none, with.apply(null)).result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+    }
+
+    static SubscriptionInfo withStats(SubscriptionStats stats) {
+        return new SubscriptionInfo(new SubscriptionReading("sub", true, "sub", List.of("pub"), 42, null, null, null,
+                null, null, null, null, null, null, null, 0, null, null), NOW, List.of(), null, stats, Health.HEALTHY);
+    }
+
+    @Test
+    void theErrorWindowStartsWhenTheCountersWereFirstReadAndSkippedChangesFailUntilAcknowledged() {
+        Duration window = Duration.ofMinutes(10);
+        Instant monitorStart = NOW.minus(Duration.ofHours(2));
+        // Counters first read a minute ago (the subscription was created then): what they held may be a minute old.
+        SubscriptionStats young = new SubscriptionStats(3, 0, null, null, 0, 0, null, null, NOW.minusSeconds(60));
+        CutoverCheck early = CutoverEvaluator.noNewErrors("p", withStats(young), window, monitorStart, 0, NOW);
+        assertThat(early.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(early.evidence()).contains("watched for 60 s of the 10 min 0 s window");
+        SubscriptionStats watched = new SubscriptionStats(3, 0, null, null, 0, 0, null, null, NOW.minusSeconds(700));
+        assertThat(CutoverEvaluator.noNewErrors("p", withStats(watched), window, monitorStart, 0, NOW).result())
+                .isEqualTo(CutoverCheck.Result.PASS);
+
+        SubscriptionStats skipped = new SubscriptionStats(0, 0, java.util.Map.of("update_missing", 1L, "insert_exists", 4L),
+                null, 0, 0, 0L, null, NOW.minus(Duration.ofHours(2)));
+        CutoverCheck divergent = CutoverEvaluator.noNewErrors("p", withStats(skipped), window, monitorStart, 0, NOW);
+        assertThat(divergent.result()).as("however long ago").isEqualTo(CutoverCheck.Result.FAIL);
+        assertThat(divergent.evidence()).startsWith("1 change(s) skipped by a conflict")
+                .endsWith("POST /api/cutover/p/acknowledge-skipped-changes");
+        assertThat(CutoverEvaluator.noNewErrors("p", withStats(skipped), window, monitorStart, 1, NOW).result())
+                .as("acknowledged").isEqualTo(CutoverCheck.Result.PASS);
     }
 }

@@ -133,11 +133,13 @@ class CutoverTests {
         pair.source().execute("shop", "DROP TABLE extra");
         awaitReady();
 
-        // A row deleted on the target: the counts differ.
+        // A row deleted on the target: the counts differ. It is put back as the source has it (content is compared).
+        String restore = (String) pair.source().queryValue("shop", "SELECT format('INSERT INTO orders VALUES"
+                + " (%s, %L, %s, %L, %L)', id, customer, amount, note, created_at) FROM orders WHERE id = 1");
         pair.target().execute("shop", "DELETE FROM orders WHERE id = 1");
         deepCheck();
         awaitFailing("row-counts", "public.orders: 100 on the source, 99 on the target");
-        pair.target().execute("shop", "INSERT INTO orders (id, customer, amount) VALUES (1, 'restored', 1)");
+        pair.target().execute("shop", restore);
         awaitReady();
 
         // A column added on the source only.
@@ -317,6 +319,20 @@ class CutoverTests {
         awaitFailing("schema", "public.items: name is text NOT NULL on the source, text on the target",
                 "public.items: UNIQUE (name) on the source, not on the target");
         pair.source().execute("shop", "ALTER TABLE items ALTER COLUMN name DROP NOT NULL", "DROP INDEX items_name_key");
+        awaitReady();
+    }
+
+    /** Equal counts, one value changed on the target only: the content comparison finds the key range. */
+    @Test
+    @Order(11)
+    void aRowThatDiffersInContentOnlyIsNotReady() {
+        awaitReady();
+        assertThat(check(verdict(), "content").get("evidence").asText()).contains("equal in content");
+        pair.target().execute("shop", "UPDATE items SET name = 'tampered' WHERE id = 2");
+        deepCheck();
+        awaitFailing("content", "public.items: rows differ in key range (start .. end)");
+        assertThat(check(verdict(), "row-counts").get("result").asText()).as("the counts are equal").isEqualTo("pass");
+        pair.target().execute("shop", "UPDATE items SET name = 'item 2' WHERE id = 2");
         awaitReady();
     }
 }

@@ -47,6 +47,17 @@ public final class ConfigValidator {
         SecuritySettings security = checkSecurity(config.security(), httpHost, problems);
         checkAlerts(config.alerts(), problems);
         checkPartialTables(config.cutover().partialTables().orElse(List.of()), problems);
+        if (config.cutover().contentChunkRows() < 1) {
+            problems.add("monitor.cutover.content-chunk-rows is " + config.cutover().contentChunkRows()
+                    + ": give at least 1 (e.g. 10000)");
+        }
+        if (config.cutover().contentMaxRows() < 0) {
+            problems.add("monitor.cutover.content-max-rows is " + config.cutover().contentMaxRows()
+                    + ": give 0 (compare no content) or more");
+        }
+        if (config.cutover().contentChunkPause().isNegative()) {
+            problems.add("monitor.cutover.content-chunk-pause is negative: give 0s or more");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -67,7 +78,8 @@ public final class ConfigValidator {
 
     private static MonitorSettings.Cutover cutover(MonitorConfig.Cutover c) {
         return new MonitorSettings.Cutover(c.observationWindow(), c.quietPeriod(), c.deepCheckInterval(),
-                c.deepCheckTimeout(), c.exactCountMaxRows(), c.maxTables(), c.partialTables().orElse(List.of()));
+                c.deepCheckTimeout(), c.exactCountMaxRows(), c.maxTables(), c.partialTables().orElse(List.of()),
+                c.contentMaxRows(), c.contentChunkRows(), c.contentChunkPause());
     }
 
     private static final Pattern PARTIAL_TABLE = Pattern.compile("[^.\\s*]+\\.([^.\\s*]+|\\*)");

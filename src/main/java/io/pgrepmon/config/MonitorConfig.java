@@ -184,6 +184,26 @@ public interface MonitorConfig {
          * coverage, since the target would not hold what the source holds.
          */
         Optional<List<String>> partialTables();
+
+        /**
+         * The content comparison's row budget per deep check, over all tables: tables beyond it are not compared
+         * (their content check is unknown, never sampled into a pass).
+         */
+        @WithDefault("10000000")
+        long contentMaxRows();
+
+        /**
+         * Rows per key range the content comparison hashes in one statement; keep a range well under the deep
+         * check's statement timeout.
+         */
+        @WithDefault("10000")
+        long contentChunkRows();
+
+        /**
+         * Pause between two key ranges, so the comparison never saturates either server.
+         */
+        @WithDefault("10ms")
+        Duration contentChunkPause();
     }
 
     /** Access control of the dashboard, API and WebSocket. */

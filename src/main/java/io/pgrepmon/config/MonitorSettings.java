@@ -67,9 +67,13 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      * @param exactCountMaxRows tables estimated above this are not counted exactly
      * @param maxTables         at most this many tables per pair are counted and compared
      * @param partialTables     {@code schema.table} or {@code schema.*}: tables the operator declared sent in part
+     * @param contentMaxRows    the content comparison's row budget per run
+     * @param contentChunkRows  rows per key range hashed
+     * @param contentChunkPause pause between two key ranges
      */
     public record Cutover(Duration observationWindow, Duration quietPeriod, Duration deepCheckInterval,
-                          Duration deepCheckTimeout, long exactCountMaxRows, int maxTables, List<String> partialTables) {
+                          Duration deepCheckTimeout, long exactCountMaxRows, int maxTables, List<String> partialTables,
+                          long contentMaxRows, long contentChunkRows, Duration contentChunkPause) {
 
         public Cutover {
             partialTables = partialTables == null ? List.of() : List.copyOf(partialTables);

@@ -12,6 +12,7 @@ import java.util.List;
  *
  * @param tables       row counts compared, per table
  * @param schemaDiffs  differences in columns between source and target tables
+ * @param content      the rows of each table compared in content, in key ranges (empty when not run)
  * @param sourceFingerprint the source's catalog fingerprint, read before anything else (null when not read): a
  *                          later tick that reads another one makes these results stale; {@code targetFingerprint}
  *                          the same for the target
@@ -19,7 +20,17 @@ import java.util.List;
 @RegisterForReflection
 public record DeepCheck(String pair, Instant at, List<SequenceReport> sequences, String sequencesProblem,
                         List<TableCount> tables, String countsProblem, List<String> schemaDiffs, String schemaProblem,
-                        @JsonIgnore Fingerprint sourceFingerprint, @JsonIgnore Fingerprint targetFingerprint) {
+                        @JsonIgnore Fingerprint sourceFingerprint, @JsonIgnore Fingerprint targetFingerprint,
+                        List<TableContent> content) {
+
+    public DeepCheck {
+        content = content == null ? List.of() : List.copyOf(content);
+    }
+
+    public DeepCheck withContent(List<TableContent> compared) {
+        return new DeepCheck(pair, at, sequences, sequencesProblem, tables, countsProblem, schemaDiffs, schemaProblem,
+                sourceFingerprint, targetFingerprint, compared);
+    }
 
     /**
      * @param sourceRows exact count on the source, null when not counted
@@ -34,6 +45,6 @@ public record DeepCheck(String pair, Instant at, List<SequenceReport> sequences,
     }
 
     public static DeepCheck failed(String pair, Instant at, String problem) {
-        return new DeepCheck(pair, at, List.of(), problem, List.of(), problem, List.of(), problem, null, null);
+        return new DeepCheck(pair, at, List.of(), problem, List.of(), problem, List.of(), problem, null, null, List.of());
     }
 }

@@ -21,6 +21,9 @@ import static io.pgrepmon.harness.Replication.MONITOR_ROLE;
 public class VersionMatrixResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String UPGRADE = "upgrade";
+    /** On the oldest source and the upgrade target only, published to the upgrade pair alone. */
+    public static final String MEASURES = "CREATE TABLE measures (id int PRIMARY KEY, f float8, r real, n numeric,"
+            + " ts timestamp, tstz timestamptz, iv interval, b bytea, j jsonb)";
 
     private final Map<Integer, PgCluster> clusters = new ConcurrentHashMap<>();
 
@@ -51,8 +54,16 @@ public class VersionMatrixResource implements QuarkusTestResourceLifecycleManage
         PgCluster oldest = clusters.get(majors.get(0));
         PgCluster newest = clusters.get(majors.get(majors.size() - 1));
         newest.execute("postgres", "CREATE DATABASE up");
-        newest.execute("up", Replication.ordersTable("orders"));
-        Replication.subscribe(oldest, "src", "pub", newest, "up", UPGRADE, null);
+        newest.execute("up", Replication.ordersTable("orders"), MEASURES, "GRANT SELECT ON orders, measures TO " + Replication.MONITOR_ROLE);
+        // Values whose text depends on the session and the version: the content comparison must still match.
+        oldest.execute("src", MEASURES, "GRANT SELECT ON orders, measures TO " + Replication.MONITOR_ROLE,
+                "INSERT INTO measures VALUES (1, 1e-300, 3.14159, 123.4500, '2024-02-29 23:59:59.123456',"
+                        + " '2024-06-30 22:00:00.5+02', '1 mon 2 days 03:04:05.678', '\\x00ff', '{\"a\": [1, 2.50]}'),"
+                        + " (2, 0.1, 'NaN', -0.000, '1999-12-31 00:00:00', '1970-01-01 00:00:00+00', '-1 day', '', '{}'),"
+                        + " (3, '-Infinity', 1e30, 99999999999999999999.99, 'infinity', '2262-01-01 12:00:00-08',"
+                        + " '00:00:00.000001', NULL, NULL)",
+                "CREATE PUBLICATION pub_measures FOR TABLE measures");
+        Replication.subscribe(oldest, "src", "pub, pub_measures", newest, "up", UPGRADE, null);
         for (int major : majors) {
             Replication.awaitTablesReady(clusters.get(major), "dst", Duration.ofSeconds(60));
         }

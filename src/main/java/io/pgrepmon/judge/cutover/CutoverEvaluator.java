@@ -18,6 +18,7 @@ import io.pgrepmon.model.SourceActivity;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionStats;
 import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.TableContent;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.Units;
@@ -81,6 +82,7 @@ public final class CutoverEvaluator {
             checks.add(sequences(deepCheck, stale));
             checks.add(rowCounts(deepCheck, stale, declaredRowFiltered(pair, sub, snapshot, config)));
             checks.add(schema(deepCheck, stale));
+            checks.add(content(deepCheck, stale, declaredPartial(pair, sub, snapshot, config, false)));
             checks.add(largeObjects(source));
             verdicts.add(verdict(pair.name(), checks, deepCheck));
         }
@@ -213,6 +215,12 @@ public final class CutoverEvaluator {
      */
     static Set<String> declaredRowFiltered(PairInfo pair, SubscriptionInfo sub, Snapshot snapshot,
                                            MonitorSettings.Cutover config) {
+        return declaredPartial(pair, sub, snapshot, config, true);
+    }
+
+    /** @param rowsOnly only the tables whose rows are filtered, not those only some of whose columns are sent */
+    static Set<String> declaredPartial(PairInfo pair, SubscriptionInfo sub, Snapshot snapshot,
+                                       MonitorSettings.Cutover config, boolean rowsOnly) {
         DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
         if (source == null || sub == null || source.publicationFilters().isEmpty()) {
             return Set.of();
@@ -222,7 +230,8 @@ public final class CutoverEvaluator {
         Set<String> tables = new HashSet<>();
         for (TableInfo t : source.tables()) {
             Partial partial = partialSend(t.reading(), receiving, source.publicationFilters());
-            if (partial != null && partial.rowsFiltered() && config.declaredPartial(t.reading().qualifiedName()) != null) {
+            if (partial != null && (partial.rowsFiltered() || !rowsOnly)
+                    && config.declaredPartial(t.reading().qualifiedName()) != null) {
                 tables.add(t.reading().qualifiedName());
             }
         }
@@ -523,6 +532,52 @@ public final class CutoverEvaluator {
         return pass(id, title, (deep.tables().size() - filtered.size()) + " table(s) with equal counts"
                 + (filtered.isEmpty() ? "" : "; " + filtered.size() + " declared sent in part by a row filter, not compared"),
                 filtered);
+    }
+
+    /**
+     * Every table's rows match in content (deep check): a differing key range fails; a table not compared (no key,
+     * over the budget, changing while compared, counts that differ) is unknown, never a pass.
+     *
+     * @param declared tables the operator declared sent in part: not compared, and named
+     */
+    static CutoverCheck content(DeepCheck deep, String stale, Set<String> declared) {
+        String id = "content", title = "the rows of every table match in content (key ranges hashed on both sides)";
+        if (deep == null) {
+            return unknown(id, title, NOT_RUN);
+        }
+        if (deep.countsProblem() != null) {
+            return unknown(id, title, deep.countsProblem());
+        }
+        if (deep.content().isEmpty()) {
+            return unknown(id, title, "the content comparison did not run");
+        }
+        List<String> differ = new ArrayList<>();
+        List<String> notCompared = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        long rows = 0;
+        for (TableContent t : deep.content()) {
+            if (declared.contains(t.table())) {
+                skipped.add(t.table() + ": not compared, sent in part as declared");
+            } else if (t.result() == TableContent.Result.DIFFER) {
+                differ.add(t.table() + ": " + t.detail());
+            } else if (t.result() == TableContent.Result.UNKNOWN) {
+                notCompared.add(t.table() + ": " + t.detail());
+            } else {
+                rows += t.rows();
+            }
+        }
+        if (!differ.isEmpty()) {
+            return fail(id, title, differ.size() + " table(s) differ in content", differ);
+        }
+        if (!notCompared.isEmpty()) {
+            return new CutoverCheck(id, title, CutoverCheck.Result.UNKNOWN, notCompared.size() + " table(s) not compared",
+                    notCompared);
+        }
+        if (stale != null) {
+            return unknown(id, title, stale);
+        }
+        return pass(id, title, (deep.content().size() - skipped.size()) + " table(s), " + rows + " row(s), equal in"
+                + " content" + (skipped.isEmpty() ? "" : "; " + skipped.size() + " declared sent in part"), skipped);
     }
 
     static CutoverCheck schema(DeepCheck deep) {

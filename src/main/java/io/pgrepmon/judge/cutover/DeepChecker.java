@@ -14,6 +14,7 @@ import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
+import io.pgrepmon.model.TableContent;
 import io.pgrepmon.probe.FingerprintProbe;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -90,21 +91,41 @@ public class DeepChecker {
             return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's servers were not read this tick"));
         }
         return Uni.combine().all().unis(
-                        withConnection(source, c -> read(c, sourceDb.server(), tables, estimates)),
-                        withConnection(target, c -> read(c, targetDb.server(), tables, estimates)))
+                        withConnection(source, Map.of(), c -> read(c, sourceDb.server(), tables, estimates)),
+                        withConnection(target, Map.of(), c -> read(c, targetDb.server(), tables, estimates)))
                 .with((s, t) -> compare(pair.name(), at, s, t, sub.tables().size(), beyond, config.maxTables()))
+                .flatMap(deep -> deep.countsProblem() != null ? Uni.createFrom().item(deep)
+                        : content(source, target, pair.slotName(), tables, deep).map(deep::withContent))
                 .onFailure().recoverWithItem(e -> DeepCheck.failed(pair.name(), at,
                         "deep check failed: " + source.redact(target.redact(String.valueOf(e.getMessage())))));
+    }
+
+    /** The content comparison, on its own pair of connections with the same rendering settings on both. */
+    private Uni<List<TableContent>> content(DatabaseSettings source, DatabaseSettings target, String slot,
+                                            List<SubscriptionTable> tables, DeepCheck deep) {
+        Map<String, Long> counted = new LinkedHashMap<>();
+        deep.tables().forEach(t -> counted.put(t.table(), t.matches() ? t.sourceRows() : null));
+        return withConnection(source, ContentComparer.SESSION, s -> withConnection(target, ContentComparer.SESSION, t -> {
+            ContentComparer comparer = new ContentComparer(s, t, slot, config.contentMaxRows(), config.contentChunkRows(),
+                    config.contentChunkPause());
+            return Multi.createFrom().iterable(tables)
+                    .onItem().transformToUniAndConcatenate(table -> comparer.compare(table.qualifiedName(),
+                            Sql.quoteIdent(table.schema()) + "." + Sql.quoteIdent(table.name()),
+                            counted.get(table.qualifiedName())))
+                    .collect().asList();
+        }));
     }
 
     private DatabaseSettings database(String name) {
         return settings.get().databases().stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     }
 
-    private <T> Uni<T> withConnection(DatabaseSettings db, Function<SqlConnection, Uni<T>> work) {
+    private <T> Uni<T> withConnection(DatabaseSettings db, Map<String, String> session,
+                                      Function<SqlConnection, Uni<T>> work) {
         // row_security off: a query that row-level security would filter fails instead of counting fewer rows.
-        return PgConnection.connect(vertx, DatabaseClient.connectOptions(db, poll, config.deepCheckTimeout())
-                        .addProperty("row_security", "off"))
+        var options = DatabaseClient.connectOptions(db, poll, config.deepCheckTimeout()).addProperty("row_security", "off");
+        session.forEach(options::addProperty);
+        return PgConnection.connect(vertx, options)
                 .flatMap(connection -> work.apply(connection).eventually(connection::close));
     }
 
@@ -246,7 +267,7 @@ public class DeepChecker {
         String schemaProblem = beyond.isEmpty() ? null : beyond.size() + " of " + subscribedTables + " table(s) " + limit;
         String countsProblem = subscribedTables == 0 ? "the subscription has no tables" : null;
         return new DeepCheck(pair, at, sequences, sequencesProblem, counts, countsProblem, diffs, schemaProblem,
-                source.fingerprint(), target.fingerprint());
+                source.fingerprint(), target.fingerprint(), List.of());
     }
 
     /** Columns by name (type, NOT NULL, identity, default), then the primary key and unique indexes. */

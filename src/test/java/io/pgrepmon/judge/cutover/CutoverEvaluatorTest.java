@@ -22,6 +22,7 @@ import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.SubscriptionStats;
+import io.pgrepmon.model.TableContent;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.WalSenderActivity;
@@ -81,12 +82,12 @@ class CutoverEvaluatorTest {
 
     @Test
     void deepResultsOlderThanTheLastRowChangeAreStale() {
-        DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null, null, null);
+        DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null, null, null, null);
         assertThat(CutoverEvaluator.sequences(deep, "rows changed after the deep check").result())
                 .isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(CutoverEvaluator.sequences(deep, null).result()).isEqualTo(CutoverCheck.Result.PASS);
         DeepCheck counts = new DeepCheck("p", NOW, List.of(), null,
-                List.of(new DeepCheck.TableCount("public.big", null, null, "about 5000000 rows, above the limit")), null, List.of(), null, null, null);
+                List.of(new DeepCheck.TableCount("public.big", null, null, "about 5000000 rows, above the limit")), null, List.of(), null, null, null, null);
         CutoverCheck uncounted = CutoverEvaluator.rowCounts(counts, null);
         assertThat(uncounted.result()).as("an uncounted table is never a pass").isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(uncounted.items()).containsExactly("public.big: about 5000000 rows, above the limit");
@@ -182,7 +183,7 @@ class CutoverEvaluatorTest {
                 + " would not hold what the source holds (publish it whole, or declare it in monitor.cutover.partial-tables)");
 
         MonitorSettings.Cutover config = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
-                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.*"));
+                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.*"), 10_000_000, 10_000, Duration.ZERO);
         CutoverCheck declared = CutoverEvaluator.coverage(a, subA, snapshot, config::declaredPartial);
         assertThat(declared.result()).isEqualTo(CutoverCheck.Result.PASS);
         assertThat(declared.evidence()).contains("sent in part as declared: public.items (pub_a sends only rows where (id > 0);"
@@ -191,14 +192,14 @@ class CutoverEvaluatorTest {
         Set<String> filtered = CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, config);
         assertThat(filtered).containsExactly("public.items");
         DeepCheck counts = new DeepCheck("sub_a", NOW, List.of(), null,
-                List.of(new DeepCheck.TableCount("public.items", 11L, 10L, null)), null, List.of(), null, null, null);
+                List.of(new DeepCheck.TableCount("public.items", 11L, 10L, null)), null, List.of(), null, null, null, null);
         assertThat(CutoverEvaluator.rowCounts(counts, null).result()).isEqualTo(CutoverCheck.Result.FAIL);
         CutoverCheck notCompared = CutoverEvaluator.rowCounts(counts, null, filtered);
         assertThat(notCompared.result()).isEqualTo(CutoverCheck.Result.PASS);
         assertThat(notCompared.items()).containsExactly("public.items: not compared, sent in part by a row filter as"
                 + " declared (11 on the source, 10 on the target)");
         assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, new MonitorSettings.Cutover(Duration.ofMinutes(10),
-                Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*")))).isEmpty();
+                Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*"), 10_000_000, 10_000, Duration.ZERO))).isEmpty();
     }
 
     static DatabaseSnapshot withFingerprint(String name, Role role, Fingerprint fingerprint) {
@@ -212,7 +213,7 @@ class CutoverEvaluatorTest {
         Fingerprint source = new Fingerprint("t1", "p1", "s1", "q1", 500);
         Fingerprint target = new Fingerprint("t2", "p2", "s2", "q2", 300);
         DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null,
-                source, target);
+                source, target, null);
         assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, source),
                 withFingerprint("dst", Role.TARGET, target))).as("nothing changed").isNull();
         assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, new Fingerprint("t1", "p1", "s1", "q1", 507)),
@@ -229,7 +230,7 @@ class CutoverEvaluatorTest {
                         + " deep check of 2026-11-24T11:59:00Z: run it again (POST /api/cutover/deep-check)");
         assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, source),
                 withFingerprint("dst", Role.TARGET, null))).as("not read this tick").contains("target's catalog fingerprint was not read");
-        DeepCheck blind = new DeepCheck("p", NOW, List.of(), null, List.of(), null, List.of(), null, null, target);
+        DeepCheck blind = new DeepCheck("p", NOW, List.of(), null, List.of(), null, List.of(), null, null, target, null);
         assertThat(CutoverEvaluator.staleness(blind, withFingerprint("src", Role.SOURCE, source),
                 withFingerprint("dst", Role.TARGET, target))).contains("read no catalog fingerprint");
         assertThat(CutoverEvaluator.schema(deep, "stale").result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
@@ -319,5 +320,29 @@ class CutoverEvaluatorTest {
                 .endsWith("POST /api/cutover/p/acknowledge-skipped-changes");
         assertThat(CutoverEvaluator.noNewErrors("p", withStats(skipped), window, monitorStart, 1, NOW).result())
                 .as("acknowledged").isEqualTo(CutoverCheck.Result.PASS);
+    }
+
+    static DeepCheck withContent(TableContent... content) {
+        return new DeepCheck("p", NOW, List.of(), null, List.of(), null, List.of(), null, null, null, List.of(content));
+    }
+
+    @Test
+    void contentPassesOnlyWhenEveryTableWasComparedAndMatches() {
+        TableContent match = new TableContent("public.a", TableContent.Result.MATCH, 10, 1, null);
+        TableContent differ = new TableContent("public.b", TableContent.Result.DIFFER, 10, 1,
+                "rows differ in key range (start .. end): 10 row(s) on the source, 10 on the target");
+        TableContent nokey = new TableContent("public.c", TableContent.Result.UNKNOWN, 0, 0, "no primary key");
+        assertThat(CutoverEvaluator.content(withContent(match), null, Set.of()).evidence())
+                .isEqualTo("1 table(s), 10 row(s), equal in content");
+        assertThat(CutoverEvaluator.content(withContent(match, differ, nokey), null, Set.of()).result())
+                .isEqualTo(CutoverCheck.Result.FAIL);
+        CutoverCheck unknown = CutoverEvaluator.content(withContent(match, nokey), null, Set.of());
+        assertThat(unknown.result()).as("a table not compared is never a pass").isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(unknown.items()).containsExactly("public.c: no primary key");
+        assertThat(CutoverEvaluator.content(withContent(match, nokey), null, Set.of("public.c")).result())
+                .as("declared sent in part").isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(CutoverEvaluator.content(withContent(match), "stale", Set.of()).result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(CutoverEvaluator.content(withContent(), null, Set.of()).result()).as("did not run")
+                .isEqualTo(CutoverCheck.Result.UNKNOWN);
     }
 }

@@ -163,6 +163,15 @@ export function syncTables(tables) {
     + more(pending.length - LIST_LIMIT, 'tables not ready yet');
 }
 
+// The content comparison's progress: it can run for minutes on large tables.
+function contentProgress(p) {
+  if (!p) return '';
+  const rate = p.rowsPerSecond != null ? `, ${count(Math.round(p.rowsPerSecond))} rows/s` : '';
+  const left = p.secondsLeft != null ? `, about ${seconds(p.secondsLeft)} left` : '';
+  return `<p class="mt-1 text-xs text-slate-600" data-part="content-progress">Content comparison ${p.running ? 'running' : 'last run'}:
+    ${count(p.tablesDone)} of ${count(p.tables)} tables, ${count(p.rowsDone)} of ${count(p.rows)} rows in ${count(p.chunksDone)} key ranges${rate}${left}.</p>`;
+}
+
 function checklist(c) {
   if (!c) return '';
   const [status, word] = VERDICTS[c.verdict] || VERDICTS.unknown;
@@ -182,9 +191,10 @@ function checklist(c) {
       <span class="font-normal text-slate-600">${c.checks.length - failing.length} of ${c.checks.length} checks pass${failing.length ? ` · open: ${esc(failing.map((k) => k.id).join(', '))}` : ''}</span></summary>
     <p class="mt-2 text-sm text-slate-700">${esc(c.summary)}</p>
     <ul class="divide-y divide-slate-200">${rows}</ul>
-    <div class="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">Deep checks (sequences, row counts, columns) ${c.deepCheckedAt ? `ran ${ago(c.deepCheckedAt)}` : 'have not run yet'}.
+    <div class="mt-2 flex flex-wrap items-center gap-2 text-xs text-slate-600">Deep checks (sequences, row counts, schema, content) ${c.deepCheckedAt ? `ran ${ago(c.deepCheckedAt)}` : 'have not run yet'}.
       <button type="button" data-action="deep-check" class="inline-flex items-center gap-1 rounded border border-slate-300 bg-white px-2 py-1 font-medium text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-sky-700">${icon('play', 'size-3.5')}Run deep checks now</button>
       <span data-part="deep-check-status" data-own-content role="status"></span></div>
+    ${contentProgress(c.contentProgress)}
     ${sequences}</details>`;
 }
 

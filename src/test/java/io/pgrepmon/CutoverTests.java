@@ -335,4 +335,50 @@ class CutoverTests {
         pair.target().execute("shop", "UPDATE items SET name = 'item 2' WHERE id = 2");
         awaitReady();
     }
+
+    /** The one call a cutover script makes after stopping writes: the deep checks now, and the verdict they lead to. */
+    @Test
+    @Order(12)
+    void verifyRunsTheDeepChecksNowAndAnswersWithTheVerdict() throws Exception {
+        awaitReady();
+        String restore = (String) pair.source().queryValue("shop", "SELECT format('INSERT INTO items VALUES (%s, %L)',"
+                + " id, name) FROM items WHERE id = 5");
+        long items = ((Number) pair.source().queryValue("shop", "SELECT count(*) FROM items")).longValue();
+        long orders = ((Number) pair.source().queryValue("shop", "SELECT count(*) FROM orders")).longValue();
+        pair.target().execute("shop", "DELETE FROM items WHERE id = 5");
+        JsonNode notReady = Snapshots.parse(given().post("/api/cutover/" + PAIR + "/verify").then().statusCode(409)
+                .extract().asString());
+        assertThat(check(notReady, "row-counts").get("items").toString()).contains("public.items: " + items + " on the source, " + (items - 1) + " on the target");
+        pair.target().execute("shop", restore);
+
+        // Two scripts asking at once both get the verdict (calls in flight together share one run).
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                given().post("/api/cutover/" + PAIR + "/verify").then().extract());
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                given().post("/api/cutover/" + PAIR + "/verify").then().extract());
+        var a = first.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        var b = second.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(a.statusCode()).as(a.asString()).isEqualTo(200);
+        assertThat(b.statusCode()).as(b.asString()).isEqualTo(200);
+        JsonNode verified = Snapshots.parse(a.asString());
+        assertThat(verified.get("verdict").asText()).isEqualTo("ready");
+        JsonNode progress = verified.get("contentProgress");
+        assertThat(progress.get("running").asBoolean()).isFalse();
+        assertThat(progress.get("tables").asInt()).as("orders and items; the heartbeat is the monitor's own").isEqualTo(2);
+        assertThat(progress.get("tablesDone").asInt()).isEqualTo(2);
+        assertThat(progress.get("rowsDone").asLong()).as(progress.toString()).isEqualTo(progress.get("rows").asLong())
+                .isEqualTo(items + orders);
+        given().post("/api/cutover/no-such-pair/verify").then().statusCode(404);
+
+        // The migration between the two databases, over every subscription between them (here one).
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            io.restassured.response.Response m = given().get("/api/cutover/migrations/source/target");
+            assertThat(m.statusCode()).as(m.asString()).isEqualTo(200);
+            JsonNode migration = Snapshots.parse(m.asString());
+            assertThat(migration.get("summary").asText()).isEqualTo("ready: all 1 pair(s) between source and target are ready");
+            assertThat(migration.get("pairs").get(0).get("pair").asText()).isEqualTo(PAIR);
+        });
+        assertThat(given().get("/api/cutover/migrations/target/source").then().statusCode(404).extract().asString())
+                .contains("source -> target");
+    }
 }

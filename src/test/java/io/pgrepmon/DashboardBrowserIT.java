@@ -248,9 +248,11 @@ class DashboardBrowserIT {
         // Its button runs the deep checks; the answer stays on screen through the updates that follow.
         page.click(PAIR + " [data-action='deep-check']");
         waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-part='deep-check-status']\").textContent.startsWith('done')", 60);
-        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").textContent.includes('columns) ran')", 15);
+        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").textContent.includes('content) ran')", 15);
         assertThat(page.locator(PAIR + " [data-part='deep-check-status']").innerText()).startsWith("done");
         assertThat(page.locator(PAIR + " [data-check='row-counts']").innerText()).contains("Pass");
+        assertThat(page.locator(PAIR + " [data-part='content-progress']").innerText())
+                .matches("Content comparison last run: (\\d+) of \\1 tables, ([\\d,]+) of \\2 rows in [\\d,]+ key ranges.*");
 
         // The subscription stops and the source keeps writing: the lag rises and the health turns, live.
         double headingBefore = pairsTop(page);

@@ -4,6 +4,7 @@ import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.judge.cutover.CutoverEvaluator;
 import io.pgrepmon.judge.cutover.DeepChecker;
+import io.pgrepmon.model.ContentProgress;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.Snapshot;
@@ -32,8 +33,10 @@ public class CutoverStage {
     }
 
     public Snapshot apply(Snapshot snapshot) {
+        Map<String, ContentProgress> progress = deepChecker.progress();
         return snapshot.withCutover(CutoverEvaluator.evaluate(snapshot, deepChecker.results(), config, monitorStart,
-                Map.copyOf(acknowledgedSkipped), Instant.now()));
+                        Map.copyOf(acknowledgedSkipped), Instant.now()).stream()
+                .map(v -> v.withContentProgress(progress.get(v.pair()))).toList());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.pgrepmon.pipeline;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.judge.cutover.DeepChecker;
 import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -12,7 +13,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The deep cutover checks, on their slow schedule and on request, over the pairs of the latest snapshot. */
 @ApplicationScoped
@@ -24,12 +29,15 @@ public class DeepCheckJob {
     private final SnapshotHub hub;
     private final Scheduler scheduler;
     private final Duration interval;
+    private final Duration verifyTimeout;
+    private final Map<String, Uni<Optional<PairCutover>>> inFlight = new ConcurrentHashMap<>();
 
     public DeepCheckJob(DeepChecker deepChecker, SnapshotHub hub, Scheduler scheduler, Settings settings) {
         this.deepChecker = deepChecker;
         this.hub = hub;
         this.scheduler = scheduler;
         this.interval = settings.get().cutover().deepCheckInterval();
+        this.verifyTimeout = settings.get().cutover().deepCheckTimeout().plus(settings.get().poll().staleAfter());
     }
 
     void start(@Observes StartupEvent event) {
@@ -39,6 +47,35 @@ public class DeepCheckJob {
                     .setAsyncTask(execution -> runNow().replaceWithVoid())
                     .schedule();
         }
+    }
+
+    /**
+     * The gate at the moment of cutover: runs every deep check of the pair now, then answers with the verdict of
+     * the first snapshot taken after they finished (so that it judges them against that tick's activity and lag).
+     * Concurrent calls for a pair share one run. Bounded by the deep-check timeout plus the time a tick may take.
+     *
+     * @return the verdict, or empty when there is no snapshot yet or no such pair
+     */
+    public Uni<Optional<PairCutover>> verify(String pair) {
+        Uni<Optional<PairCutover>> shared = inFlight.computeIfAbsent(pair, p -> startVerify(p).memoize().indefinitely());
+        return shared.onTermination().invoke(() -> inFlight.remove(pair, shared));
+    }
+
+    private Uni<Optional<PairCutover>> startVerify(String pair) {
+        Optional<SnapshotHub.Published> latest = hub.latest();
+        if (latest.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return deepChecker.runPair(latest.get().snapshot(), pair).flatMap(deep -> {
+            if (deep.isEmpty()) {
+                return Uni.createFrom().item(Optional.<PairCutover>empty());
+            }
+            Instant done = Instant.now();
+            return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(done)).toUni()
+                    .map(p -> p.snapshot().cutover().stream().filter(v -> v.pair().equals(pair)).findFirst());
+        }).ifNoItem().after(verifyTimeout).failWith(() -> new java.util.concurrent.TimeoutException(
+                "the deep checks and the next tick did not finish within " + verifyTimeout.toSeconds()
+                        + " s (monitor.cutover.deep-check-timeout, plus a tick)"));
     }
 
     /** Runs the deep checks of every linked pair of the latest snapshot now; nothing before the first snapshot. */

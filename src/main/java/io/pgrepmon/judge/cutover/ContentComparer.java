@@ -44,14 +44,18 @@ final class ContentComparer {
     private final long chunkRows;
     private final Duration pause;
     private final AtomicLong budget;
+    private final java.util.function.LongConsumer onRange;
 
     /**
      * @param slot      the pair's slot on the source, whose confirmed position tells that the target has applied
      * @param maxRows   the row budget of this run, over all tables
      * @param chunkRows rows per key range
      * @param pause     between two ranges, so the comparison never saturates either server
+     * @param onRange   told the source rows of each key range compared, for progress
      */
-    ContentComparer(SqlConnection source, SqlConnection target, String slot, long maxRows, long chunkRows, Duration pause) {
+    ContentComparer(SqlConnection source, SqlConnection target, String slot, long maxRows, long chunkRows, Duration pause,
+                    java.util.function.LongConsumer onRange) {
+        this.onRange = onRange;
         this.source = source;
         this.target = target;
         this.slot = slot;
@@ -193,6 +197,7 @@ final class ContentComparer {
         ranges.add(new Range(previous, null));
         return Multi.createFrom().iterable(ranges)
                 .onItem().transformToUniAndConcatenate(range -> compareRange(shape, range)
+                        .invoke(outcome -> onRange.accept(outcome.rows()))
                         .onItem().call(() -> pause.isZero() ? Uni.createFrom().voidItem()
                                 : Uni.createFrom().voidItem().onItem().delayIt().by(pause)))
                 .collect().asList()

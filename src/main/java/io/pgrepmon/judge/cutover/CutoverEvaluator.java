@@ -5,6 +5,7 @@ import io.pgrepmon.model.CutoverCheck;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.Fingerprint;
+import io.pgrepmon.model.MigrationCutover;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.PairCutover.Verdict;
 import io.pgrepmon.model.PairInfo;
@@ -87,6 +88,31 @@ public final class CutoverEvaluator {
             verdicts.add(verdict(pair.name(), checks, deepCheck));
         }
         return verdicts;
+    }
+
+    /**
+     * The migration from one database to another: every pair between them, Ready only when each is.
+     *
+     * @return null when no pair links the two databases
+     */
+    public static MigrationCutover migration(Snapshot snapshot, String sourceDatabase, String targetDatabase) {
+        List<String> names = snapshot.pairs().stream().filter(p -> sourceDatabase.equals(p.sourceDatabase())
+                && targetDatabase.equals(p.targetDatabase())).map(PairInfo::name).toList();
+        if (names.isEmpty()) {
+            return null;
+        }
+        List<PairCutover> pairs = snapshot.cutover().stream().filter(v -> names.contains(v.pair())).toList();
+        List<String> notReady = pairs.stream().filter(v -> v.verdict() == Verdict.NOT_READY).map(PairCutover::pair).toList();
+        List<String> unknown = pairs.stream().filter(v -> v.verdict() == Verdict.UNKNOWN).map(PairCutover::pair).toList();
+        Verdict verdict = pairs.size() < names.size() ? Verdict.UNKNOWN
+                : !notReady.isEmpty() ? Verdict.NOT_READY : !unknown.isEmpty() ? Verdict.UNKNOWN : Verdict.READY;
+        String summary = switch (verdict) {
+            case READY -> "ready: all " + pairs.size() + " pair(s) between " + sourceDatabase + " and " + targetDatabase + " are ready";
+            case NOT_READY -> "not ready: " + String.join(", ", notReady)
+                    + (unknown.isEmpty() ? "" : "; unknown: " + String.join(", ", unknown));
+            case UNKNOWN -> "unknown: " + (unknown.isEmpty() ? "a pair has no verdict yet" : String.join(", ", unknown));
+        };
+        return new MigrationCutover(sourceDatabase, targetDatabase, verdict, summary, pairs);
     }
 
     static PairCutover verdict(String pair, List<CutoverCheck> checks, DeepCheck deep) {

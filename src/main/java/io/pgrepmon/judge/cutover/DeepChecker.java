@@ -5,6 +5,7 @@ import io.pgrepmon.config.MonitorSettings;
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.db.DatabaseClient;
 import io.pgrepmon.db.Sql;
+import io.pgrepmon.model.ContentProgress;
 import io.pgrepmon.model.DatabaseSnapshot;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.Fingerprint;
@@ -16,6 +17,7 @@ import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.TableContent;
 import io.pgrepmon.probe.FingerprintProbe;
+import io.pgrepmon.probe.HeartbeatProbe;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -47,12 +49,18 @@ public class DeepChecker {
     private final Settings settings;
     private final Vertx vertx;
     private final Map<String, DeepCheck> results = new ConcurrentHashMap<>();
+    private final Map<String, ContentProgress> progress = new ConcurrentHashMap<>();
 
     public DeepChecker(Settings settings, Vertx vertx) {
         this.config = settings.get().cutover();
         this.poll = settings.get().poll();
         this.settings = settings;
         this.vertx = vertx;
+    }
+
+    /** The content comparison's progress per pair: the one running, or the last one. */
+    public Map<String, ContentProgress> progress() {
+        return Map.copyOf(progress);
     }
 
     /** The latest result per pair. */
@@ -70,6 +78,13 @@ public class DeepChecker {
             return Uni.createFrom().item(List.of());
         }
         return Uni.join().all(runs).andCollectFailures();
+    }
+
+    /** Runs the deep checks of one pair of a snapshot now; empty when the snapshot has no such pair. */
+    public Uni<java.util.Optional<DeepCheck>> runPair(Snapshot snapshot, String name) {
+        return snapshot.pairs().stream().filter(p -> p.name().equals(name) && p.sourceDatabase() != null).findFirst()
+                .map(p -> run(snapshot, p).invoke(result -> results.put(p.name(), result)).map(java.util.Optional::of))
+                .orElseGet(() -> Uni.createFrom().item(java.util.Optional.empty()));
     }
 
     private Uni<DeepCheck> run(Snapshot snapshot, PairInfo pair) {
@@ -102,18 +117,37 @@ public class DeepChecker {
 
     /** The content comparison, on its own pair of connections with the same rendering settings on both. */
     private Uni<List<TableContent>> content(DatabaseSettings source, DatabaseSettings target, String slot,
-                                            List<SubscriptionTable> tables, DeepCheck deep) {
+                                            List<SubscriptionTable> subscribed, DeepCheck deep) {
+        // The monitor's own heartbeat row changes every tick: it is no application data, and never still.
+        List<SubscriptionTable> tables = subscribed.stream().filter(t -> !t.name().equals(HeartbeatProbe.TABLE)).toList();
         Map<String, Long> counted = new LinkedHashMap<>();
         deep.tables().forEach(t -> counted.put(t.table(), t.matches() ? t.sourceRows() : null));
+        long rows = Math.min(config.contentMaxRows(), tables.stream().map(t -> counted.get(t.qualifiedName()))
+                .filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sum());
+        Instant started = Instant.now();
+        java.util.concurrent.atomic.AtomicLong rowsDone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong chunksDone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger tablesDone = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable report = () -> progress.put(deep.pair(), ContentProgress.of(true, started, Instant.now(), tablesDone.get(),
+                tables.size(), chunksDone.get(), rowsDone.get(), rows));
+        report.run();
         return withConnection(source, ContentComparer.SESSION, s -> withConnection(target, ContentComparer.SESSION, t -> {
             ContentComparer comparer = new ContentComparer(s, t, slot, config.contentMaxRows(), config.contentChunkRows(),
-                    config.contentChunkPause());
+                    config.contentChunkPause(), n -> {
+                        rowsDone.addAndGet(n);
+                        chunksDone.incrementAndGet();
+                        report.run();
+                    });
             return Multi.createFrom().iterable(tables)
                     .onItem().transformToUniAndConcatenate(table -> comparer.compare(table.qualifiedName(),
                             Sql.quoteIdent(table.schema()) + "." + Sql.quoteIdent(table.name()),
-                            counted.get(table.qualifiedName())))
+                            counted.get(table.qualifiedName())).invoke(done -> {
+                                tablesDone.incrementAndGet();
+                                report.run();
+                            }))
                     .collect().asList();
-        }));
+        })).eventually(() -> progress.put(deep.pair(), ContentProgress.of(false, started, Instant.now(), tablesDone.get(),
+                tables.size(), chunksDone.get(), rowsDone.get(), rows)));
     }
 
     private DatabaseSettings database(String name) {

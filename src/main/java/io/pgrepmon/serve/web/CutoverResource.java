@@ -1,7 +1,9 @@
 package io.pgrepmon.serve.web;
 
 import io.pgrepmon.config.Settings;
+import io.pgrepmon.judge.cutover.CutoverEvaluator;
 import io.pgrepmon.model.DeepCheck;
+import io.pgrepmon.model.MigrationCutover;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.model.Units;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Cutover readiness. {@code GET /api/cutover/{pair}} answers 200 only when the pair is Ready and 503 otherwise,
@@ -48,6 +51,29 @@ public class CutoverResource {
         return hub.latest().map(p -> Response.ok(p.snapshot().cutover()).build()).orElseGet(SnapshotResource::noSnapshot);
     }
 
+    /**
+     * The whole migration between two databases, over every subscription between them: 200 only when every pair is
+     * Ready (and the snapshot is current), 503 otherwise, 404 when no pair links them.
+     */
+    @GET
+    @Path("/migrations/{source}/{target}")
+    @NonBlocking
+    public Response migration(@PathParam("source") String source, @PathParam("target") String target) {
+        if (hub.latest().isEmpty()) {
+            return SnapshotResource.noSnapshot();
+        }
+        Snapshot snapshot = hub.latest().get().snapshot();
+        MigrationCutover migration = CutoverEvaluator.migration(snapshot, source, target);
+        if (migration == null) {
+            return Response.status(404).entity(new SnapshotResource.ApiError("no such migration", "pairs (source -> target): "
+                    + snapshot.pairs().stream().map(p -> p.sourceDatabase() + " -> " + p.targetDatabase()).distinct()
+                    .toList())).build();
+        }
+        Response stale = stale(snapshot, staleAfter, Instant.now(), migration.verdict());
+        return stale != null ? stale
+                : Response.status(migration.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(migration).build();
+    }
+
     @GET
     @Path("/{pair}")
     @NonBlocking
@@ -67,15 +93,21 @@ public class CutoverResource {
      * after failed ticks the last snapshot stays published, and its verdict says nothing about now.
      */
     static Response gate(PairCutover verdict, Snapshot snapshot, Duration staleAfter, Instant now) {
+        Response stale = stale(snapshot, staleAfter, now, verdict.verdict());
+        return stale != null ? stale
+                : Response.status(verdict.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(verdict).build();
+    }
+
+    /** 503 "stale snapshot" when the snapshot is older than a working schedule leaves it, else null. */
+    private static Response stale(Snapshot snapshot, Duration staleAfter, Instant now, PairCutover.Verdict verdict) {
         Duration age = Duration.between(snapshot.takenAt(), now);
-        if (age.compareTo(staleAfter) > 0) {
-            return Response.status(503).header("Retry-After", "2").entity(new SnapshotResource.ApiError("stale snapshot",
-                    "the latest snapshot was taken " + Units.duration(age) + " ago, later than a tick and its deadline"
-                            + " can explain (" + staleAfter.toMillis() + " ms): polling has stopped or its ticks fail"
-                            + " (see the monitor's log), so its verdict ("
-                            + verdict.verdict().code() + ") no longer describes now")).build();
+        if (age.compareTo(staleAfter) <= 0) {
+            return null;
         }
-        return Response.status(verdict.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(verdict).build();
+        return Response.status(503).header("Retry-After", "2").entity(new SnapshotResource.ApiError("stale snapshot",
+                "the latest snapshot was taken " + Units.duration(age) + " ago, later than a tick and its deadline"
+                        + " can explain (" + staleAfter.toMillis() + " ms): polling has stopped or its ticks fail"
+                        + " (see the monitor's log), so its verdict (" + verdict.code() + ") no longer describes now")).build();
     }
 
     private static Response noSuchPair(Snapshot snapshot) {
@@ -102,6 +134,31 @@ public class CutoverResource {
         return cutover.acknowledgeSkipped(snapshot, name)
                 .map(n -> Response.ok(new Acknowledged(name, n)).build())
                 .orElseGet(() -> noSuchPair(snapshot));
+    }
+
+    /**
+     * For a cutover script, once writes have stopped: runs every deep check of the pair now and answers with the
+     * verdict they lead to on the next tick: 200 Ready, 409 not ready, 503 unknown (each with the checks), 404 no
+     * such pair, 504 when they did not finish within the deep-check timeout.
+     */
+    @POST
+    @Path("/{pair}/verify")
+    public Uni<Response> verify(@PathParam("pair") String name) {
+        // The verdict arrives on the thread of the tick that published it; the answer is written on the request's.
+        io.vertx.core.Context request = io.vertx.core.Vertx.currentContext();
+        Uni<Optional<PairCutover>> answer = deepChecks.verify(name);
+        if (request != null) {
+            answer = answer.emitOn(command -> request.runOnContext(ignored -> command.run()));
+        }
+        return answer
+                .map(verdict -> verdict.map(v -> Response.status(switch (v.verdict()) {
+                    case READY -> 200;
+                    case NOT_READY -> 409;
+                    case UNKNOWN -> 503;
+                }).entity(v).build()).orElseGet(() -> hub.latest().isEmpty() ? SnapshotResource.noSnapshot()
+                        : noSuchPair(hub.latest().get().snapshot())))
+                .onFailure(java.util.concurrent.TimeoutException.class).recoverWithItem(e -> Response.status(504)
+                        .entity(new SnapshotResource.ApiError("verify timed out", e.getMessage())).build());
     }
 
     /** Runs the deep checks now (sequences, row counts, columns); the next snapshot's verdicts include them. */

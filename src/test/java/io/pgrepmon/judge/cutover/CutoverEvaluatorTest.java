@@ -345,4 +345,24 @@ class CutoverEvaluatorTest {
         assertThat(CutoverEvaluator.content(withContent(), null, Set.of()).result()).as("did not run")
                 .isEqualTo(CutoverCheck.Result.UNKNOWN);
     }
+
+    @Test
+    void aMigrationIsReadyOnlyWhenEveryPairBetweenItsDatabasesIs() {
+        PairInfo a = new PairInfo("sub_a", "src", "sub_a", "dst", "sub_a", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        PairInfo b = new PairInfo("sub_b", "src", "sub_b", "dst", "sub_b", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        PairCutover ready = new PairCutover("sub_a", PairCutover.Verdict.READY, "ready", List.of(), null, List.of());
+        PairCutover unknownB = new PairCutover("sub_b", PairCutover.Verdict.UNKNOWN, "unknown", List.of(), null, List.of());
+        PairCutover readyB = new PairCutover("sub_b", PairCutover.Verdict.READY, "ready", List.of(), null, List.of());
+        java.util.function.Function<List<PairCutover>, Snapshot> with = verdicts -> new Snapshot(1, NOW, 1, 1000,
+                Status.HEALTHY, null, List.of(), List.of(a, b), verdicts, List.of(), AlertsView.NONE);
+        assertThat(CutoverEvaluator.migration(with.apply(List.of(ready, unknownB)), "src", "dst").summary())
+                .isEqualTo("unknown: sub_b");
+        assertThat(CutoverEvaluator.migration(with.apply(List.of(ready)), "src", "dst").verdict())
+                .as("a pair without a verdict").isEqualTo(PairCutover.Verdict.UNKNOWN);
+        assertThat(CutoverEvaluator.migration(with.apply(List.of(ready, readyB)), "src", "dst").verdict())
+                .isEqualTo(PairCutover.Verdict.READY);
+        assertThat(CutoverEvaluator.migration(with.apply(List.of(ready, readyB)), "dst", "src")).isNull();
+    }
 }

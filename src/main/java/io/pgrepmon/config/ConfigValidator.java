@@ -46,7 +46,8 @@ public final class ConfigValidator {
         databases = withHeartbeats(databases, heartbeats);
         SecuritySettings security = checkSecurity(config.security(), httpHost, problems);
         checkAlerts(config.alerts(), problems);
-        checkPartialTables(config.cutover().partialTables().orElse(List.of()), problems);
+        checkTablePatterns("monitor.cutover.partial-tables", config.cutover().partialTables().orElse(List.of()), problems);
+        checkTablePatterns("monitor.cutover.counts-suffice", config.cutover().countsSuffice().orElse(List.of()), problems);
         if (config.cutover().contentChunkRows() < 1) {
             problems.add("monitor.cutover.content-chunk-rows is " + config.cutover().contentChunkRows()
                     + ": give at least 1 (e.g. 10000)");
@@ -79,15 +80,15 @@ public final class ConfigValidator {
     private static MonitorSettings.Cutover cutover(MonitorConfig.Cutover c) {
         return new MonitorSettings.Cutover(c.observationWindow(), c.quietPeriod(), c.deepCheckInterval(),
                 c.deepCheckTimeout(), c.exactCountMaxRows(), c.maxTables(), c.partialTables().orElse(List.of()),
-                c.contentMaxRows(), c.contentChunkRows(), c.contentChunkPause());
+                c.contentMaxRows(), c.contentChunkRows(), c.contentChunkPause(), c.countsSuffice().orElse(List.of()));
     }
 
     private static final Pattern PARTIAL_TABLE = Pattern.compile("[^.\\s*]+\\.([^.\\s*]+|\\*)");
 
-    static void checkPartialTables(List<String> tables, List<String> problems) {
+    static void checkTablePatterns(String key, List<String> tables, List<String> problems) {
         for (int i = 0; i < tables.size(); i++) {
             if (!PARTIAL_TABLE.matcher(tables.get(i)).matches()) {
-                problems.add("monitor.cutover.partial-tables[" + i + "] is '" + tables.get(i) + "': give schema.table"
+                problems.add(key + "[" + i + "] is '" + tables.get(i) + "': give schema.table"
                         + " or schema.* (as PostgreSQL shows the name, without quotes), e.g. public.audit_log");
             }
         }

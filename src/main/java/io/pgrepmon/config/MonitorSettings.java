@@ -70,19 +70,31 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      * @param contentMaxRows    the content comparison's row budget per run
      * @param contentChunkRows  rows per key range hashed
      * @param contentChunkPause pause between two key ranges
+     * @param countsSuffice     {@code schema.table} or {@code schema.*}: tables whose count is proof enough
      */
     public record Cutover(Duration observationWindow, Duration quietPeriod, Duration deepCheckInterval,
                           Duration deepCheckTimeout, long exactCountMaxRows, int maxTables, List<String> partialTables,
-                          long contentMaxRows, long contentChunkRows, Duration contentChunkPause) {
+                          long contentMaxRows, long contentChunkRows, Duration contentChunkPause,
+                          List<String> countsSuffice) {
 
         public Cutover {
             partialTables = partialTables == null ? List.of() : List.copyOf(partialTables);
+            countsSuffice = countsSuffice == null ? List.of() : List.copyOf(countsSuffice);
         }
 
         /** The declaration that covers this table ({@code schema.table}), or null when none does. */
         public String declaredPartial(String qualifiedName) {
+            return match(partialTables, qualifiedName);
+        }
+
+        /** The declaration that makes counts enough for this table, or null when none does. */
+        public String declaredCountsSuffice(String qualifiedName) {
+            return match(countsSuffice, qualifiedName);
+        }
+
+        private static String match(List<String> patterns, String qualifiedName) {
             String schema = qualifiedName.substring(0, Math.max(0, qualifiedName.indexOf('.')));
-            return partialTables.stream().filter(p -> p.equals(qualifiedName) || p.equals(schema + ".*"))
+            return patterns.stream().filter(p -> p.equals(qualifiedName) || p.equals(schema + ".*"))
                     .findFirst().orElse(null);
         }
     }

@@ -87,6 +87,12 @@ class ConfigValidatorTest {
         p.put("monitor.cutover.partial-tables[1]", "audit_log");
         assertThatThrownBy(() -> ConfigValidator.validate(map(p))).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("monitor.cutover.partial-tables[1] is 'audit_log': give schema.table or schema.*");
+        p.remove("monitor.cutover.partial-tables[1]");
+        p.put("monitor.cutover.counts-suffice[0]", "logs.*");
+        assertThat(ConfigValidator.validate(map(p)).cutover().declaredCountsSuffice("logs.events")).isEqualTo("logs.*");
+        p.put("monitor.cutover.counts-suffice[0]", "logs");
+        assertThatThrownBy(() -> ConfigValidator.validate(map(p))).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("monitor.cutover.counts-suffice[0] is 'logs': give schema.table or schema.*");
     }
 
     @Test

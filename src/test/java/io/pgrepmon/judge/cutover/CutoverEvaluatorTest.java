@@ -183,7 +183,7 @@ class CutoverEvaluatorTest {
                 + " would not hold what the source holds (publish it whole, or declare it in monitor.cutover.partial-tables)");
 
         MonitorSettings.Cutover config = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
-                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.*"), 10_000_000, 10_000, Duration.ZERO);
+                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.*"), 10_000_000, 10_000, Duration.ZERO, List.of());
         CutoverCheck declared = CutoverEvaluator.coverage(a, subA, snapshot, config::declaredPartial);
         assertThat(declared.result()).isEqualTo(CutoverCheck.Result.PASS);
         assertThat(declared.evidence()).contains("sent in part as declared: public.items (pub_a sends only rows where (id > 0);"
@@ -199,7 +199,7 @@ class CutoverEvaluatorTest {
         assertThat(notCompared.items()).containsExactly("public.items: not compared, sent in part by a row filter as"
                 + " declared (11 on the source, 10 on the target)");
         assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, new MonitorSettings.Cutover(Duration.ofMinutes(10),
-                Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*"), 10_000_000, 10_000, Duration.ZERO))).isEmpty();
+                Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*"), 10_000_000, 10_000, Duration.ZERO, List.of()))).isEmpty();
     }
 
     static DatabaseSnapshot withFingerprint(String name, Role role, Fingerprint fingerprint) {
@@ -364,5 +364,20 @@ class CutoverEvaluatorTest {
         assertThat(CutoverEvaluator.migration(with.apply(List.of(ready, readyB)), "src", "dst").verdict())
                 .isEqualTo(PairCutover.Verdict.READY);
         assertThat(CutoverEvaluator.migration(with.apply(List.of(ready, readyB)), "dst", "src")).isNull();
+    }
+
+    @Test
+    void aTableWhoseCountsSufficeIsNotHashedAndTheVerdictNamesTheDeclaration() {
+        TableContent match = new TableContent("public.a", TableContent.Result.MATCH, 10, 1, null);
+        DeepCheck deep = new DeepCheck("p", NOW, List.of(), null, List.of(new DeepCheck.TableCount("public.a", 10L, 10L, null),
+                new DeepCheck.TableCount("logs.events", 5_000_000L, 5_000_000L, null)), null, List.of(), null, null, null,
+                List.of(match));
+        MonitorSettings.Cutover config = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
+                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of(), 10_000_000, 10_000, Duration.ZERO,
+                List.of("logs.*"));
+        CutoverCheck content = CutoverEvaluator.content(deep, null, Set.of(), config::declaredCountsSuffice);
+        assertThat(content.result()).isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(content.evidence()).isEqualTo("1 table(s), 10 row(s), equal in content; not compared, as declared: logs.events");
+        assertThat(content.items()).containsExactly("logs.events: its count is proof enough, as declared by logs.* (monitor.cutover.counts-suffice)");
     }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ErrorCounters {
 
+    /** {@code lastRaw}: the server's counters summed at the last reading, to tell a reset from one that went down. */
     private record Baseline(Instant statsReset, long apply, long sync, long conflicts, long lastNewTotal,
-                            Instant lastIncreaseAt, Instant firstSeen) {
+                            Instant lastIncreaseAt, Instant firstSeen, long lastRaw) {
     }
 
     private final Instant monitorStart;
@@ -28,13 +29,15 @@ final class ErrorCounters {
     SubscriptionStats observe(String key, SubscriptionStatsRow row, Instant now) {
         long conflicts = row.conflicts() == null ? 0 : row.conflicts().values().stream()
                 .mapToLong(v -> v == null ? 0 : v).sum();
+        long raw = row.applyErrors() + row.syncErrors() + conflicts;
         Baseline base = baselines.get(key);
         boolean resetSinceStart = row.statsReset() != null && row.statsReset().isAfter(monitorStart);
         if (base == null) {
-            base = resetSinceStart ? new Baseline(row.statsReset(), 0, 0, 0, 0, null, now)
-                    : new Baseline(row.statsReset(), row.applyErrors(), row.syncErrors(), conflicts, 0, null, now);
-        } else if (!Objects.equals(base.statsReset(), row.statsReset())) {
-            base = new Baseline(row.statsReset(), 0, 0, 0, base.lastNewTotal(), base.lastIncreaseAt(), base.firstSeen());
+            base = resetSinceStart ? new Baseline(row.statsReset(), 0, 0, 0, 0, null, now, 0)
+                    : new Baseline(row.statsReset(), row.applyErrors(), row.syncErrors(), conflicts, 0, null, now, raw);
+        } else if (!Objects.equals(base.statsReset(), row.statsReset()) || raw < base.lastRaw()) {
+            // Reset, or the subscription recreated: counting starts again from 0, and any count above 0 is new.
+            base = new Baseline(row.statsReset(), 0, 0, 0, 0, base.lastIncreaseAt(), base.firstSeen(), 0);
         }
         long apply = row.applyErrors() >= base.apply() ? row.applyErrors() - base.apply() : row.applyErrors();
         long sync = row.syncErrors() >= base.sync() ? row.syncErrors() - base.sync() : row.syncErrors();
@@ -44,7 +47,7 @@ final class ErrorCounters {
         baselines.put(key, new Baseline(base.statsReset(),
                 row.applyErrors() >= base.apply() ? base.apply() : 0,
                 row.syncErrors() >= base.sync() ? base.sync() : 0,
-                conflicts >= base.conflicts() ? base.conflicts() : 0, total, lastIncrease, base.firstSeen()));
+                conflicts >= base.conflicts() ? base.conflicts() : 0, total, lastIncrease, base.firstSeen(), raw));
         return new SubscriptionStats(row.applyErrors(), row.syncErrors(), row.conflicts(), row.statsReset(), apply, sync,
                 row.conflicts() == null ? null : confl, lastIncrease, base.firstSeen());
     }

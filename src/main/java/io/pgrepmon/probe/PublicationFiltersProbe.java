@@ -14,6 +14,8 @@ import java.util.List;
  */
 public final class PublicationFiltersProbe extends RoleProbe<PublicationFilter> {
 
+    public static final String NAME = "publication-filters";
+
     static final String SQL = """
             SELECT p.pubname, n.nspname AS schema_name, c.relname AS table_name,
                    ARRAY(SELECT a.attname FROM pg_attribute a
@@ -33,7 +35,7 @@ public final class PublicationFiltersProbe extends RoleProbe<PublicationFilter> 
             """;
 
     public PublicationFiltersProbe() {
-        super("publication-filters", Role.SOURCE, 150000, SQL);
+        super(NAME, Role.SOURCE, 150000, SQL);
     }
 
     @Override

@@ -23,6 +23,7 @@ import io.pgrepmon.model.TableContent;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.TableReading;
 import io.pgrepmon.model.Units;
+import io.pgrepmon.probe.PublicationFiltersProbe;
 import io.pgrepmon.probe.PublicationsProbe;
 import io.pgrepmon.probe.TablesProbe;
 
@@ -73,13 +74,20 @@ public final class CutoverEvaluator {
             List<CutoverCheck> checks = new ArrayList<>();
             checks.add(coverage(pair, sub, snapshot, config::declaredPartial));
             checks.add(subscriptionRunning(sub));
-            checks.add(noNewErrors(pair.name(), sub, config.observationWindow(), monitorStart,
+            boolean countersExpected = target != null && target.server() != null && target.server().versionNum() >= 150000;
+            checks.add(sub != null && sub.stats() == null && countersExpected
+                    ? unknown("no-new-errors", "no new apply or sync error, nor conflict, in the observation window",
+                    "the subscription's error counters (pg_stat_subscription_stats) could not be read this tick")
+                    : noNewErrors(pair.name(), sub, config.observationWindow(), monitorStart,
                     acknowledgedSkipped.getOrDefault(pair.name(), 0L), now));
             checks.add(tablesReady(sub, source));
             checks.add(slotHealthy(slot, source));
             checks.add(caughtUp(pair, sub));
             checks.add(sourceQuiet(source, config.quietPeriod(), now));
-            String stale = staleness(deepCheck, source, target);
+            String stale = uncovered(deepCheck, sub);
+            if (stale == null) {
+                stale = staleness(deepCheck, source, target);
+            }
             checks.add(sequences(deepCheck, stale));
             checks.add(rowCounts(deepCheck, stale, declaredRowFiltered(pair, sub, snapshot, config)));
             checks.add(schema(deepCheck, stale));
@@ -153,6 +161,9 @@ public final class CutoverEvaluator {
         DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
         if (source == null || !source.answered(TablesProbe.NAME) || !source.answered(PublicationsProbe.NAME)) {
             return unknown(id, title, "the source's tables or publications could not be read this tick");
+        }
+        if (source.server() != null && source.server().versionNum() >= 150000 && !source.answered(PublicationFiltersProbe.NAME)) {
+            return unknown(id, title, "the publications' row filters and column lists could not be read this tick");
         }
         if (sub == null) {
             return unknown(id, title, "the subscription could not be read this tick: what it receives is not known");
@@ -449,6 +460,19 @@ public final class CutoverEvaluator {
     }
 
     /** Deep results taken before the last row change on the source no longer say anything about now. */
+    /** A table the subscription has now that the deep check did not compare: nothing is proven of it. */
+    static String uncovered(DeepCheck deep, SubscriptionInfo sub) {
+        if (deep == null || sub == null) {
+            return null;
+        }
+        Set<String> compared = new HashSet<>();
+        deep.tables().forEach(t -> compared.add(t.table()));
+        List<String> missing = sub.tables().stream().map(SubscriptionTable::qualifiedName)
+                .filter(t -> !compared.contains(t)).toList();
+        return missing.isEmpty() ? null : "subscribed now but not in the deep check of " + deep.at() + ": "
+                + Units.sample(missing) + ": run it again (POST /api/cutover/deep-check)";
+    }
+
     /**
      * Why the deep results may no longer hold, or null when nothing they rest on has changed: rows changed on the
      * source after them, or a part of either side's catalog fingerprint differs from the one the deep check read
@@ -654,13 +678,21 @@ public final class CutoverEvaluator {
 
     /** Used by the deep checker: the statement that brings a target sequence up to the source's value. */
     static SequenceReport compare(String sequence, Long source, Long target, boolean onTarget) {
+        return compare(sequence, source, target, onTarget, true);
+    }
+
+    /**
+     * @param source     the last value the source handed out (or would hand out before its next)
+     * @param ascending  false for a sequence that counts down: the target must then be at or below the source
+     */
+    static SequenceReport compare(String sequence, Long source, Long target, boolean onTarget, boolean ascending) {
         if (!onTarget) {
             return new SequenceReport(sequence, source, null, SequenceStatus.MISSING, "CREATE SEQUENCE " + sequence + " on the target");
         }
         if (source == null) {
             return new SequenceReport(sequence, null, target, SequenceStatus.OK, null);
         }
-        if (target != null && target >= source) {
+        if (target != null && (ascending ? target >= source : target <= source)) {
             return new SequenceReport(sequence, source, target, SequenceStatus.OK, null);
         }
         return new SequenceReport(sequence, source, target, SequenceStatus.BEHIND, "SELECT setval('" + sequence.replace("'", "''") + "', " + source + ", true);");

@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -168,11 +169,11 @@ public class DeepChecker {
     /** What one side holds: its sequences, the counts of the tables, their columns. */
     record Side(Fingerprint fingerprint, Map<String, Long> sequences, List<String> unreadableSequences,
                 Map<String, Long> counts, Map<String, String> notCounted, Map<String, Map<String, String>> columns,
-                Map<String, List<String>> keys) {
+                Map<String, List<String>> keys, java.util.Set<String> descending) {
     }
 
     private static final String SEQUENCES = """
-            SELECT format('%I.%I', schemaname, sequencename) AS name, last_value,
+            SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, increment_by,
                    has_sequence_privilege(format('%I.%I', schemaname, sequencename), 'SELECT') AS readable
             FROM pg_sequences
             WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
@@ -226,13 +227,30 @@ public class DeepChecker {
         Map<String, String> notCounted = new LinkedHashMap<>();
         Map<String, Map<String, String>> columns = new LinkedHashMap<>();
         Map<String, List<String>> keys = new LinkedHashMap<>();
+        java.util.Set<String> descending = new java.util.HashSet<>();
+        Map<String, Long> increments = new LinkedHashMap<>();
         Uni<Void> readSequences = c.query(SEQUENCES).execute().invoke(rows -> rows.forEach(row -> {
             if (Boolean.TRUE.equals(row.getBoolean("readable"))) {
                 sequences.put(row.getString("name"), row.getLong("last_value"));
+                increments.put(row.getString("name"), row.getLong("increment_by"));
+                if (row.getLong("increment_by") < 0) {
+                    descending.add(row.getString("name"));
+                }
             } else {
                 unreadable.add(row.getString("name"));
             }
-        })).replaceWithVoid();
+        })).replaceWithVoid()
+                // pg_sequences shows no value for a sequence never read or set with setval(..., false); the sequence
+                // itself (its name comes quoted from format('%I.%I')) tells where it stands: the value before its next.
+                .chain(() -> Multi.createFrom().iterable(new ArrayList<>(sequences.entrySet()))
+                        .filter(e -> e.getValue() == null)
+                        .onItem().transformToUniAndConcatenate(e -> c.query("SELECT last_value, is_called FROM "
+                                + e.getKey()).execute().invoke(r -> {
+                            Row row = r.iterator().next();
+                            long last = row.getLong("last_value");
+                            sequences.put(e.getKey(), row.getBoolean("is_called") ? last : last - increments.get(e.getKey()));
+                        }))
+                        .collect().asList().replaceWithVoid());
         Uni<Void> readColumns = c.query(COLUMNS).execute().invoke(rows -> rows.forEach(row ->
                 columns.computeIfAbsent(row.getString("table_name"), k -> new LinkedHashMap<>())
                         .put(row.getString("column_name"), row.getString("column_type")))).replaceWithVoid();
@@ -244,7 +262,8 @@ public class DeepChecker {
                 .collect().asList().replaceWithVoid();
         return readFingerprint.chain(() -> readSequences).chain(() -> readColumns).chain(() -> readKeys)
                 .chain(() -> countRows)
-                .map(ignored -> new Side(fingerprint.get(), sequences, unreadable, counts, notCounted, columns, keys));
+                .map(ignored -> new Side(fingerprint.get(), sequences, unreadable, counts, notCounted, columns, keys,
+                        descending));
     }
 
     private Uni<Void> count(SqlConnection c, SubscriptionTable table, Long estimate, Map<String, Long> counts,
@@ -282,7 +301,8 @@ public class DeepChecker {
                              int maxTables) {
         List<SequenceReport> sequences = new ArrayList<>();
         source.sequences().forEach((name, value) -> sequences.add(CutoverEvaluator.compare(name, value,
-                target.sequences().get(name), target.sequences().containsKey(name) || target.unreadableSequences().contains(name))));
+                target.sequences().get(name), target.sequences().containsKey(name) || target.unreadableSequences().contains(name),
+                !source.descending().contains(name))));
         String sequencesProblem = null;
         List<String> unreadable = new ArrayList<>(source.unreadableSequences());
         target.unreadableSequences().forEach(s -> unreadable.add(s + " (target)"));

@@ -62,6 +62,9 @@ class CutoverEvaluatorTest {
         assertThat(behind.status()).isEqualTo(SequenceStatus.BEHIND);
         assertThat(behind.fix()).isEqualTo("SELECT setval('public.\"Odd''s\"', 100, true);");
         assertThat(CutoverEvaluator.compare("public.s", 5L, null, false).status()).isEqualTo(SequenceStatus.MISSING);
+        assertThat(CutoverEvaluator.compare("public.down", -5000L, -1L, true, false).status())
+                .as("a descending sequence must be at or below the source's").isEqualTo(SequenceStatus.BEHIND);
+        assertThat(CutoverEvaluator.compare("public.down", -5000L, -5001L, true, false).status()).isEqualTo(SequenceStatus.OK);
     }
 
     static SubscriptionInfo sub(Integer pid, Instant workerSince) {
@@ -379,5 +382,20 @@ class CutoverEvaluatorTest {
         assertThat(content.result()).isEqualTo(CutoverCheck.Result.PASS);
         assertThat(content.evidence()).isEqualTo("1 table(s), 10 row(s), equal in content; not compared, as declared: logs.events");
         assertThat(content.items()).containsExactly("logs.events: its count is proof enough, as declared by logs.* (monitor.cutover.counts-suffice)");
+    }
+
+    @Test
+    void aTableSubscribedAfterTheDeepCheckMakesItsResultsStale() {
+        io.pgrepmon.model.SubscriptionTable a = new io.pgrepmon.model.SubscriptionTable("public", "a", "r", "ready", null, null, NOW, null);
+        io.pgrepmon.model.SubscriptionTable b = new io.pgrepmon.model.SubscriptionTable("public", "b", "r", "ready", null, null, NOW, null);
+        SubscriptionInfo sub = new SubscriptionInfo(new SubscriptionReading("sub", true, "sub", List.of("pub"), 1, null, null,
+                null, null, null, null, null, null, null, null, 0, null, null), NOW, List.of(a, b), null, null, Health.HEALTHY);
+        DeepCheck deep = new DeepCheck("p", NOW, List.of(), null, List.of(new DeepCheck.TableCount("public.a", 1L, 1L, null)),
+                null, List.of(), null, null, null, List.of());
+        assertThat(CutoverEvaluator.uncovered(deep, sub)).startsWith("subscribed now but not in the deep check of")
+                .contains("public.b");
+        DeepCheck both = new DeepCheck("p", NOW, List.of(), null, List.of(new DeepCheck.TableCount("public.a", 1L, 1L, null),
+                new DeepCheck.TableCount("public.b", 1L, 1L, null)), null, List.of(), null, null, null, List.of());
+        assertThat(CutoverEvaluator.uncovered(both, sub)).isNull();
     }
 }

@@ -1,0 +1,39 @@
+package io.pgrepmon.assemble;
+
+import io.pgrepmon.model.SubscriptionStats;
+import io.pgrepmon.probe.SubscriptionStatsRow;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Cumulative error counters turned into what is new, across first sight, resets and recreated subscriptions. */
+class ErrorCountersTest {
+
+    static final Instant START = Instant.parse("2026-12-03T12:00:00Z");
+
+    @Test
+    void countsAtFirstSightAreOldAndTheWindowStartsThere() {
+        ErrorCounters counters = new ErrorCounters(START.minusSeconds(3600));
+        SubscriptionStats first = counters.observe("db/sub", new SubscriptionStatsRow("sub", 3, 0, null, null), START);
+        assertThat(first.newApplyErrors()).isZero();
+        assertThat(first.lastIncreaseAt()).isNull();
+        assertThat(first.observedSince()).isEqualTo(START);
+    }
+
+    /** After a reset the counts start again from 0: the first new errors must count even below the old total. */
+    @Test
+    void errorsAfterAResetOrARecreatedSubscriptionAreNewEvenBelowTheOldTotal() {
+        ErrorCounters counters = new ErrorCounters(START.minusSeconds(3600));
+        counters.observe("db/sub", new SubscriptionStatsRow("sub", 0, 0, null, null), START);
+        counters.observe("db/sub", new SubscriptionStatsRow("sub", 3, 0, null, null), START.plusSeconds(1));
+        SubscriptionStats recreated = counters.observe("db/sub", new SubscriptionStatsRow("sub", 1, 0, null, null),
+                START.plusSeconds(100));
+        assertThat(recreated.newApplyErrors()).isEqualTo(1);
+        assertThat(recreated.lastIncreaseAt()).as("a counter that went down and up again").isEqualTo(START.plusSeconds(100));
+        SubscriptionStats reset = counters.observe("db/sub", new SubscriptionStatsRow("sub", 1, 0, null,
+                START.plusSeconds(150)), START.plusSeconds(200));
+        assertThat(reset.lastIncreaseAt()).as("stats_reset moved and 1 error is there").isEqualTo(START.plusSeconds(200));
+    }
+}

@@ -10,6 +10,7 @@ import io.pgrepmon.model.Units;
 import io.pgrepmon.pipeline.CutoverStage;
 import io.pgrepmon.pipeline.DeepCheckJob;
 import io.pgrepmon.publish.SnapshotHub;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -116,6 +117,7 @@ public class CutoverResource {
     }
 
     /** What an acknowledgement answers: how many skipped changes it covers. */
+    @RegisterForReflection
     public record Acknowledged(String pair, long skippedChanges) {
     }
 

@@ -381,4 +381,18 @@ class CutoverTests {
         assertThat(given().get("/api/cutover/migrations/target/source").then().statusCode(404).extract().asString())
                 .contains("source -> target");
     }
+
+    /** setval(..., false) leaves pg_sequences without a value: the source's next value is still compared. */
+    @Test
+    @Order(13)
+    void aSourceSequenceResetWithSetvalFalseIsStillCompared() {
+        awaitReady();
+        pair.source().execute("shop", "SELECT setval('orders_id_seq', 500, false)");
+        deepCheck();
+        awaitFailing("sequences", "public.orders_id_seq: behind");
+        JsonNode seq = verdict().get("sequences").get(0);
+        assertThat(seq.get("sourceValue").asLong()).as("the value before the source's next, 500").isEqualTo(499);
+        pair.target().execute("shop", seq.get("fix").asText());
+        awaitReady();
+    }
 }

@@ -281,8 +281,8 @@ public final class ConfigValidator {
             return;
         }
         if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
-            problems.add("monitor.refresh-interval is " + interval.toMillis() + "ms: use at least 1s (the scheduler's resolution,"
-                    + " and enough to spare the databases)");
+            problems.add("monitor.refresh-interval is " + interval.toMillis() + "ms: use at least 1s (every tick reads every"
+                    + " database: spare them)");
         }
         positiveAndBelowInterval("monitor.connect-timeout", config.connectTimeout(), interval, problems);
         positiveAndBelowInterval("monitor.query-timeout", config.queryTimeout(), interval, problems);

@@ -30,9 +30,10 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
                        boolean tcpKeepAlive) {
 
         /**
-         * The oldest the latest snapshot may be while polling works: a tick may run up to its deadline, the ticks
-         * that fall inside it are skipped, and the next one again takes up to the deadline; one more interval on top
-         * allows for a late scheduler. Older than this, ticks are failing or have stopped.
+         * The oldest the latest snapshot may be while polling works: a tick may run up to its deadline, the next one
+         * starts an interval after it began (or when it ends) and again takes up to the deadline; the intervals a
+         * deadline spans, and one more on top for a loaded machine, make the margin. Older than this, ticks are
+         * failing or have stopped.
          */
         public Duration staleAfter() {
             long i = interval.toMillis();

@@ -8,9 +8,8 @@ import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,16 +19,13 @@ import java.util.List;
 
 /**
  * The tick, once per interval: read every database, assemble one snapshot, judge it (trends, cutover, alerts),
- * publish it. A tick is skipped, not queued, if the previous one has not finished, so ticks never overlap; the
- * per-database deadlines keep that from happening in practice.
+ * publish it. Ticks never overlap (see {@link Ticker}); the per-database deadlines keep one within its interval.
  */
 @ApplicationScoped
 public class PollJob {
 
-    static final String JOB = "poll-databases";
-
     private final Settings settings;
-    private final Scheduler scheduler;
+    private final Ticker ticker;
     private final DatabaseClients clients;
     private final ReadStage read;
     private final AssembleStage assemble;
@@ -40,11 +36,11 @@ public class PollJob {
     /** Set at shutdown: a tick still in flight then fails as the beans it calls go away, which is expected. */
     private volatile boolean stopping;
 
-    public PollJob(Settings settings, Scheduler scheduler, DatabaseClients clients,
+    public PollJob(Settings settings, Vertx vertx, DatabaseClients clients,
                    ReadStage read, AssembleStage assemble, TrendStage trends, CutoverStage cutover, Alerting alerts,
                    SnapshotHub hub) {
         this.settings = settings;
-        this.scheduler = scheduler;
+        this.ticker = new Ticker(vertx, settings.get().poll().interval(), this::tick);
         this.clients = clients;
         this.read = read;
         this.assemble = assemble;
@@ -60,18 +56,14 @@ public class PollJob {
      */
     void start(@Observes @Priority(10) StartupEvent event) {
         List<DatabaseSettings> databases = settings.get().databases();
-        scheduler.newJob(JOB)
-                .setInterval(settings.get().poll().interval().toString()) // ISO-8601, e.g. PT5S
-                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                .setAsyncTask(execution -> tick())
-                .schedule();
+        ticker.start();
         Log.infof("Watching %d database(s) every %d ms: %s", databases.size(), settings.get().poll().interval().toMillis(),
                 databases.stream().map(db -> db.name() + " (" + db.role().json() + ", " + db.host() + ":" + db.port() + ")").toList());
     }
 
     void stop(@Observes ShutdownEvent event) {
         stopping = true;
-        scheduler.unscheduleJob(JOB);
+        ticker.stop();
         hub.complete();
         clients.close();
     }

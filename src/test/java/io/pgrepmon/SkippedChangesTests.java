@@ -2,6 +2,7 @@ package io.pgrepmon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrepmon.harness.InjectReplicationPair;
+import io.pgrepmon.harness.Replication;
 import io.pgrepmon.harness.ReplicationPair;
 import io.pgrepmon.harness.SkippedChangesResource;
 import io.pgrepmon.harness.Snapshots;
@@ -52,6 +53,17 @@ class SkippedChangesTests {
             assertThat(c.get("result").asText()).as(c.toString()).isEqualTo("fail");
             assertThat(c.get("evidence").asText()).startsWith("1 change(s) skipped by a conflict (update_missing, delete_missing)")
                     .contains("POST /api/cutover/" + PAIR + "/acknowledge-skipped-changes");
+        });
+
+        // Resetting the counters does not undo the divergence: the check still fails.
+        pair.target().execute("shop", "SELECT pg_stat_reset_subscription_stats(NULL)");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Replication.count(pair.target(), "shop", "SELECT coalesce(sum(confl_update_missing), 0)"
+                        + " FROM pg_stat_subscription_stats")).isZero());
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode c = errorsCheck();
+            assertThat(c.get("result").asText()).as(c.toString()).isEqualTo("fail");
+            assertThat(c.get("evidence").asText()).startsWith("1 change(s) skipped by a conflict");
         });
 
         // The operator re-syncs the row, then acknowledges.

@@ -14,9 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ErrorCounters {
 
-    /** {@code lastRaw}: the server's counters summed at the last reading, to tell a reset from one that went down. */
+    /**
+     * {@code lastRaw}: the server's counters summed at the last reading, to tell a reset from one that went down;
+     * {@code skipped}: the skipped changes seen in all, across resets, and {@code lastSkipped} their last raw count.
+     */
     private record Baseline(Instant statsReset, long apply, long sync, long conflicts, long lastNewTotal,
-                            Instant lastIncreaseAt, Instant firstSeen, long lastRaw) {
+                            Instant lastIncreaseAt, Instant firstSeen, long lastRaw, long skipped, long lastSkipped) {
     }
 
     private final Instant monitorStart;
@@ -30,15 +33,18 @@ final class ErrorCounters {
         long conflicts = row.conflicts() == null ? 0 : row.conflicts().values().stream()
                 .mapToLong(v -> v == null ? 0 : v).sum();
         long raw = row.applyErrors() + row.syncErrors() + conflicts;
+        long skippedRaw = SubscriptionStats.skipped(row.conflicts());
         Baseline base = baselines.get(key);
         boolean resetSinceStart = row.statsReset() != null && row.statsReset().isAfter(monitorStart);
         if (base == null) {
-            base = resetSinceStart ? new Baseline(row.statsReset(), 0, 0, 0, 0, null, now, 0)
-                    : new Baseline(row.statsReset(), row.applyErrors(), row.syncErrors(), conflicts, 0, null, now, raw);
+            // Skipped changes already counted at the first reading left their divergence whenever they happened.
+            base = resetSinceStart ? new Baseline(row.statsReset(), 0, 0, 0, 0, null, now, 0, 0, 0)
+                    : new Baseline(row.statsReset(), row.applyErrors(), row.syncErrors(), conflicts, 0, null, now, raw, 0, 0);
         } else if (!Objects.equals(base.statsReset(), row.statsReset()) || raw < base.lastRaw()) {
             // Reset, or the subscription recreated: counting starts again from 0, and any count above 0 is new.
-            base = new Baseline(row.statsReset(), 0, 0, 0, 0, base.lastIncreaseAt(), base.firstSeen(), 0);
+            base = new Baseline(row.statsReset(), 0, 0, 0, 0, base.lastIncreaseAt(), base.firstSeen(), 0, base.skipped(), 0);
         }
+        long skipped = base.skipped() + Math.max(0, skippedRaw - base.lastSkipped());
         long apply = row.applyErrors() >= base.apply() ? row.applyErrors() - base.apply() : row.applyErrors();
         long sync = row.syncErrors() >= base.sync() ? row.syncErrors() - base.sync() : row.syncErrors();
         long confl = conflicts >= base.conflicts() ? conflicts - base.conflicts() : conflicts;
@@ -47,9 +53,10 @@ final class ErrorCounters {
         baselines.put(key, new Baseline(base.statsReset(),
                 row.applyErrors() >= base.apply() ? base.apply() : 0,
                 row.syncErrors() >= base.sync() ? base.sync() : 0,
-                conflicts >= base.conflicts() ? base.conflicts() : 0, total, lastIncrease, base.firstSeen(), raw));
+                conflicts >= base.conflicts() ? base.conflicts() : 0, total, lastIncrease, base.firstSeen(), raw,
+                skipped, skippedRaw));
         return new SubscriptionStats(row.applyErrors(), row.syncErrors(), row.conflicts(), row.statsReset(), apply, sync,
-                row.conflicts() == null ? null : confl, lastIncrease, base.firstSeen());
+                row.conflicts() == null ? null : confl, lastIncrease, base.firstSeen(), skipped);
     }
 
     void forget(java.util.function.Predicate<String> gone) {

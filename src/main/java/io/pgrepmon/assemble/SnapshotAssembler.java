@@ -226,7 +226,8 @@ public final class SnapshotAssembler {
         }
         Health.Builder health = commonHealth(reading);
         rollUp(health, "subscription", subscriptions.stream().map(s -> Map.entry(s.name(), s.health())).toList());
-        return snapshot(reading, health, List.of(), List.of(), List.of(), List.of(), subscriptions, null);
+        return snapshot(reading, health, List.of(), List.of(), List.of(), List.of(), subscriptions,
+                first(reading.rows(ActivityProbe.class)));
     }
 
     private DatabaseSnapshot snapshot(DatabaseReading reading, Health.Builder health, List<SlotInfo> slots,

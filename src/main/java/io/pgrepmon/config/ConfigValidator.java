@@ -59,6 +59,9 @@ public final class ConfigValidator {
         if (config.cutover().contentChunkPause().isNegative()) {
             problems.add("monitor.cutover.content-chunk-pause is negative: give 0s or more");
         }
+        if (config.cutover().verifySettle().isNegative()) {
+            problems.add("monitor.cutover.verify-settle is negative: give 0s or more (11s lets the row counters settle)");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -80,7 +83,8 @@ public final class ConfigValidator {
     private static MonitorSettings.Cutover cutover(MonitorConfig.Cutover c) {
         return new MonitorSettings.Cutover(c.observationWindow(), c.quietPeriod(), c.deepCheckInterval(),
                 c.deepCheckTimeout(), c.exactCountMaxRows(), c.maxTables(), c.partialTables().orElse(List.of()),
-                c.contentMaxRows(), c.contentChunkRows(), c.contentChunkPause(), c.countsSuffice().orElse(List.of()));
+                c.contentMaxRows(), c.contentChunkRows(), c.contentChunkPause(), c.countsSuffice().orElse(List.of()),
+                c.verifySettle());
     }
 
     private static final Pattern PARTIAL_TABLE = Pattern.compile("[^.\\s*]+\\.([^.\\s*]+|\\*)");

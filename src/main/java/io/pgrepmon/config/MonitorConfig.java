@@ -210,6 +210,14 @@ public interface MonitorConfig {
          * append-only log): their content is not compared, and the content check names every such declaration.
          */
         Optional<List<String>> countsSuffice();
+
+        /**
+         * How long {@code POST /api/cutover/{pair}/verify} waits after its deep checks before it takes the verdict
+         * of the next tick: PostgreSQL publishes a session's row counters up to about 10 s after its commit, so a
+         * write on the target just before the checks shows in the counters only then.
+         */
+        @WithDefault("11s")
+        Duration verifySettle();
     }
 
     /** Access control of the dashboard, API and WebSocket. */

@@ -72,11 +72,12 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      * @param contentChunkRows  rows per key range hashed
      * @param contentChunkPause pause between two key ranges
      * @param countsSuffice     {@code schema.table} or {@code schema.*}: tables whose count is proof enough
+     * @param verifySettle      how long the verify gate waits after its deep checks for the row counters to settle
      */
     public record Cutover(Duration observationWindow, Duration quietPeriod, Duration deepCheckInterval,
                           Duration deepCheckTimeout, long exactCountMaxRows, int maxTables, List<String> partialTables,
                           long contentMaxRows, long contentChunkRows, Duration contentChunkPause,
-                          List<String> countsSuffice) {
+                          List<String> countsSuffice, Duration verifySettle) {
 
         public Cutover {
             partialTables = partialTables == null ? List.of() : List.copyOf(partialTables);

@@ -18,7 +18,8 @@ import java.util.List;
  * @param walSenders    logical walsenders (sources)
  * @param publicationFilters tables a publication sends only in part: column lists and row filters (sources, 15+)
  * @param tables        user tables with their publications and replica identity (sources)
- * @param activity      write activity and large objects (sources; null when not read)
+ * @param activity      write activity and large objects (null when not read); on a target, the writers other than
+ *                      its subscriptions' workers, and no {@code unchangedSince}
  * @param heartbeat     the heartbeat row written (source) or applied (target); null without a heartbeat
  * @param fingerprint   what deep results are judged against (not published: its hashes mean nothing to a reader);
  *                      null when not read

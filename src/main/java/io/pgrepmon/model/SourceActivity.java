@@ -5,7 +5,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 
 /**
- * Whether a source is still being written to, for the cutover's "source quiet" check.
+ * Whether a source is still being written to, for the cutover's "source quiet" check; on a target, whether
+ * anything but its subscriptions writes there ("target quiet").
  *
  * @param writingTransactions sessions of this database holding a transaction id (writing), the monitor and autovacuum
  *                            aside

@@ -30,6 +30,7 @@ public class DeepCheckJob {
     private final Scheduler scheduler;
     private final Duration interval;
     private final Duration verifyTimeout;
+    private final Duration settle;
     private final Map<String, Uni<Optional<PairCutover>>> inFlight = new ConcurrentHashMap<>();
 
     public DeepCheckJob(DeepChecker deepChecker, SnapshotHub hub, Scheduler scheduler, Settings settings) {
@@ -37,7 +38,8 @@ public class DeepCheckJob {
         this.hub = hub;
         this.scheduler = scheduler;
         this.interval = settings.get().cutover().deepCheckInterval();
-        this.verifyTimeout = settings.get().cutover().deepCheckTimeout().plus(settings.get().poll().staleAfter());
+        this.settle = settings.get().cutover().verifySettle();
+        this.verifyTimeout = settings.get().cutover().deepCheckTimeout().plus(settle).plus(settings.get().poll().staleAfter());
     }
 
     void start(@Observes StartupEvent event) {
@@ -51,8 +53,10 @@ public class DeepCheckJob {
 
     /**
      * The gate at the moment of cutover: runs every deep check of the pair now, then answers with the verdict of
-     * the first snapshot taken after they finished (so that it judges them against that tick's activity and lag).
-     * Concurrent calls for a pair share one run. Bounded by the deep-check timeout plus the time a tick may take.
+     * the first snapshot taken {@code verify-settle} after they finished (so that it judges them against that
+     * tick's activity and lag, and against row counters that have had time to show a write on the target made
+     * just before). Concurrent calls for a pair share one run. Bounded by the deep-check timeout, the settle time
+     * and the time a tick may take.
      *
      * @return the verdict, or empty when there is no snapshot yet or no such pair
      */
@@ -70,12 +74,12 @@ public class DeepCheckJob {
             if (deep.isEmpty()) {
                 return Uni.createFrom().item(Optional.<PairCutover>empty());
             }
-            Instant done = Instant.now();
-            return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(done)).toUni()
+            Instant settled = Instant.now().plus(settle);
+            return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(settled)).toUni()
                     .map(p -> p.snapshot().cutover().stream().filter(v -> v.pair().equals(pair)).findFirst());
         }).ifNoItem().after(verifyTimeout).failWith(() -> new java.util.concurrent.TimeoutException(
                 "the deep checks and the next tick did not finish within " + verifyTimeout.toSeconds()
-                        + " s (monitor.cutover.deep-check-timeout, plus a tick)"));
+                        + " s (monitor.cutover.deep-check-timeout and verify-settle, plus a tick)"));
     }
 
     /** Runs the deep checks of every linked pair of the latest snapshot now; nothing before the first snapshot. */

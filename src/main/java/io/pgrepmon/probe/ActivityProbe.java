@@ -1,5 +1,6 @@
 package io.pgrepmon.probe;
 
+import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.Role;
 import io.pgrepmon.model.ServerInfo;
 import io.pgrepmon.model.SourceActivity;
@@ -7,32 +8,47 @@ import io.vertx.mutiny.sqlclient.Row;
 
 
 /**
- * Write activity of a source database: sessions holding a transaction id (client sessions, background workers
+ * Write activity of a database. On a source: sessions holding a transaction id (client sessions, background workers
  * such as scheduled jobs, apply workers of its own subscriptions), prepared transactions that can still commit,
  * its own enabled subscriptions (writes that arrive from further up), the row-change counters of its user tables
  * (the monitor's own heartbeat table aside), whether it defaults to read-only, and how many large objects it holds.
  * It is registered before the slots probe: a transaction that had committed when this statement looked is then
- * inside the WAL position the slots' lag is measured against, so "caught up" covers it.
+ * inside the WAL position the slots' lag is measured against, so "caught up" covers it. On a target the same
+ * statement, with the subscriptions' own workers left out of the writers: what else writes there puts rows on the
+ * target that the source does not have.
  */
 public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     static final String SQL = """
             SELECT (SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
-                      AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher'))::int AS writing,
+                      AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher')%2$s)::int AS writing,
                    (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database())::int AS prepared,
                    (SELECT count(*) FILTER (WHERE subenabled) FROM pg_subscription
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscribed,
                    (SELECT count(*) FROM pg_subscription
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscriptions,
                    (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
-                    WHERE relname <> '%s')::bigint AS row_changes,
+                    WHERE relname <> '%1$s')::bigint AS row_changes,
                    current_setting('default_transaction_read_only')::boolean AS read_only,
                    (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects
-            """.formatted(HeartbeatProbe.TABLE);
+            """;
+
+    // Apply, table-sync and parallel apply workers ('logical replication worker' before 17).
+    private static final String REPLICATION_WORKERS = "\n      AND backend_type NOT LIKE 'logical replication %'";
 
     public ActivityProbe() {
-        super("activity", Role.SOURCE, 0, SQL);
+        super("activity", Role.SOURCE, 0);
+    }
+
+    @Override
+    public boolean appliesTo(DatabaseSettings db, ServerInfo server) {
+        return true;
+    }
+
+    @Override
+    public String sql(DatabaseSettings db, ServerInfo server) {
+        return SQL.formatted(HeartbeatProbe.TABLE, db.role() == Role.TARGET ? REPLICATION_WORKERS : "");
     }
 
     @Override

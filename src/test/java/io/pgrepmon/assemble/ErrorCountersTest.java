@@ -36,4 +36,19 @@ class ErrorCountersTest {
                 START.plusSeconds(150)), START.plusSeconds(200));
         assertThat(reset.lastIncreaseAt()).as("stats_reset moved and 1 error is there").isEqualTo(START.plusSeconds(200));
     }
+
+    /** A reset of the counters (pg_stat_reset_subscription_stats) does not undo the rows a skipped change left behind. */
+    @Test
+    void skippedChangesSurviveAResetOfTheCounters() {
+        ErrorCounters counters = new ErrorCounters(START.minusSeconds(3600));
+        SubscriptionStats first = counters.observe("db/sub", new SubscriptionStatsRow("sub", 0, 0,
+                java.util.Map.of("update_missing", 2L, "insert_exists", 5L), null), START);
+        assertThat(first.skippedChanges()).as("counted at first sight: they happened, whenever").isEqualTo(2);
+        SubscriptionStats reset = counters.observe("db/sub", new SubscriptionStatsRow("sub", 0, 0,
+                java.util.Map.of("update_missing", 0L, "delete_missing", 0L), START.plusSeconds(10)), START.plusSeconds(20));
+        assertThat(reset.skippedChanges()).isEqualTo(2);
+        SubscriptionStats more = counters.observe("db/sub", new SubscriptionStatsRow("sub", 0, 0,
+                java.util.Map.of("update_missing", 0L, "delete_missing", 1L), START.plusSeconds(10)), START.plusSeconds(30));
+        assertThat(more.skippedChanges()).isEqualTo(3);
+    }
 }

@@ -46,6 +46,8 @@ public class CutoverResource implements QuarkusTestResourceLifecycleManager {
         config.put("monitor.cutover.observation-window", WINDOW.toSeconds() + "s");
         config.put("monitor.cutover.quiet-period", WINDOW.toSeconds() + "s");
         config.put("monitor.cutover.deep-check-interval", "0s");
+        // The test's sessions close after each write, which publishes their row counters at once.
+        config.put("monitor.cutover.verify-settle", "2s");
         // items may be sent in part (a row filter in CutoverTests); nothing else may.
         config.put("monitor.cutover.partial-tables[0]", "public.items");
         config.put("monitor.heartbeats[0].source", "source");

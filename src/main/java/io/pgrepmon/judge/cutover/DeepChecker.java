@@ -106,19 +106,25 @@ public class DeepChecker {
         if (sourceDb.server() == null || targetDb.server() == null) {
             return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's servers were not read this tick"));
         }
+        DeepCheck previous = results.get(pair.name());
         return Uni.combine().all().unis(
                         withConnection(source, Map.of(), c -> read(c, sourceDb.server(), tables, estimates)),
                         withConnection(target, Map.of(), c -> read(c, targetDb.server(), tables, estimates)))
                 .with((s, t) -> compare(pair.name(), at, s, t, sub.tables().size(), beyond, config.maxTables()))
                 .flatMap(deep -> deep.countsProblem() != null ? Uni.createFrom().item(deep)
-                        : content(source, target, pair.slotName(), tables, deep).map(deep::withContent))
+                        : content(source, target, pair.slotName(), tables, deep, previous).map(deep::withContent))
                 .onFailure().recoverWithItem(e -> DeepCheck.failed(pair.name(), at,
                         "deep check failed: " + source.redact(target.redact(String.valueOf(e.getMessage())))));
     }
 
-    /** The content comparison, on its own pair of connections with the same rendering settings on both. */
+    /**
+     * The content comparison, on its own pair of connections with the same rendering settings on both. A table the
+     * previous run proved equal is not hashed again when only replication has changed it since (see
+     * {@link #carries}): a proof taken at a position holds while the path stays sound, so the gate after writes
+     * stop re-hashes only what that evidence does not cover.
+     */
     private Uni<List<TableContent>> content(DatabaseSettings source, DatabaseSettings target, String slot,
-                                            List<SubscriptionTable> subscribed, DeepCheck deep) {
+                                            List<SubscriptionTable> subscribed, DeepCheck deep, DeepCheck previous) {
         // The monitor's own heartbeat row changes every tick: it is no application data, and never still.
         // Tables whose counts the operator declared proof enough are not hashed; the verdict names the declaration.
         List<SubscriptionTable> tables = subscribed.stream().filter(t -> !t.name().equals(HeartbeatProbe.TABLE))
@@ -127,6 +133,11 @@ public class DeepChecker {
         deep.tables().forEach(t -> counted.put(t.table(), t.matches() ? t.sourceRows() : null));
         long rows = Math.min(config.contentMaxRows(), tables.stream().map(t -> counted.get(t.qualifiedName()))
                 .filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sum());
+        Map<String, TableContent> proven = new LinkedHashMap<>();
+        if (sameCatalogs(previous, deep)) {
+            previous.content().stream().filter(c -> c.result() == TableContent.Result.MATCH && c.provenAt() != null)
+                    .forEach(c -> proven.put(c.table(), c));
+        }
         Instant started = Instant.now();
         java.util.concurrent.atomic.AtomicLong rowsDone = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong chunksDone = new java.util.concurrent.atomic.AtomicLong();
@@ -142,15 +153,77 @@ public class DeepChecker {
                         report.run();
                     });
             return Multi.createFrom().iterable(tables)
-                    .onItem().transformToUniAndConcatenate(table -> comparer.compare(table.qualifiedName(),
-                            Sql.quoteIdent(table.schema()) + "." + Sql.quoteIdent(table.name()),
-                            counted.get(table.qualifiedName())).invoke(done -> {
-                                tablesDone.incrementAndGet();
-                                report.run();
-                            }))
+                    .onItem().transformToUniAndConcatenate(table -> {
+                        String name = table.qualifiedName();
+                        String quoted = Sql.quoteIdent(table.schema()) + "." + Sql.quoteIdent(table.name());
+                        Instant at = Instant.now();
+                        return changes(t, s, quoted).flatMap(now -> carries(proven.get(name), counted.get(name), now)
+                                        ? Uni.createFrom().item(() -> {
+                                            rowsDone.addAndGet(proven.get(name).rows()); // proven, so done
+                                            return proven.get(name).carried();
+                                        })
+                                        : comparer.compare(name, quoted, counted.get(name)).map(result ->
+                                        result.result() == TableContent.Result.MATCH
+                                                ? result.proven(at, now.source(), now.target()) : result))
+                                .invoke(done -> {
+                                    tablesDone.incrementAndGet();
+                                    report.run();
+                                });
+                    })
                     .collect().asList();
         })).eventually(() -> progress.put(deep.pair(), ContentProgress.of(false, started, Instant.now(), tablesDone.get(),
                 tables.size(), chunksDone.get(), rowsDone.get(), rows)));
+    }
+
+    /** A table's row changes on each side; null where its statistics show none. */
+    record Changes(Long source, Long target) {
+    }
+
+    private static final String CHANGES = """
+            SELECT n_tup_ins + n_tup_upd + n_tup_del AS n FROM pg_stat_user_tables WHERE relid = $1::regclass
+            """;
+
+    /**
+     * The target's counter first, then the source's: a change the source counts in between is then on the source's
+     * side of the difference, where a later equal difference cannot hide a write on the target.
+     */
+    private static Uni<Changes> changes(SqlConnection target, SqlConnection source, String quoted) {
+        return changes(target, quoted).flatMap(t -> changes(source, quoted).map(s -> new Changes(s, t)))
+                .onFailure().recoverWithItem(new Changes(null, null));
+    }
+
+    private static Uni<Long> changes(SqlConnection connection, String quoted) {
+        return connection.preparedQuery(CHANGES).execute(io.vertx.mutiny.sqlclient.Tuple.of(quoted))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getLong("n") : null);
+    }
+
+    /**
+     * Whether the previous run's proof that the table matched still holds without hashing it again: counted equal
+     * this run, and its row changes on the target since that proof equal those on the source (replication carried
+     * each change, and nothing else wrote there), the catalogs it rests on being the same ({@link #sameCatalogs}).
+     * A stats reset, a source transaction that rolled back, or changes still in flight when it was proven make the
+     * two differ, and the table is hashed again: never carried on doubt.
+     */
+    static boolean carries(TableContent proof, Long counted, Changes now) {
+        return proof != null && counted != null && proof.sourceChanges() != null && proof.targetChanges() != null
+                && now.source() != null && now.target() != null
+                && now.source() - proof.sourceChanges() == now.target() - proof.targetChanges()
+                && now.source() >= proof.sourceChanges();
+    }
+
+    /**
+     * Whether nothing a content proof rests on changed between two runs: the tables' definitions and storage on
+     * both sides (DDL, TRUNCATE, rewrites), the source's publications and the target's subscriptions.
+     */
+    static boolean sameCatalogs(DeepCheck previous, DeepCheck now) {
+        if (previous == null || previous.sourceFingerprint() == null || previous.targetFingerprint() == null
+                || now.sourceFingerprint() == null || now.targetFingerprint() == null) {
+            return false;
+        }
+        Fingerprint s0 = previous.sourceFingerprint(), t0 = previous.targetFingerprint();
+        Fingerprint s1 = now.sourceFingerprint(), t1 = now.targetFingerprint();
+        return s0.tables().equals(s1.tables()) && t0.tables().equals(t1.tables())
+                && s0.publications().equals(s1.publications()) && t0.subscriptions().equals(t1.subscriptions());
     }
 
     private DatabaseSettings database(String name) {

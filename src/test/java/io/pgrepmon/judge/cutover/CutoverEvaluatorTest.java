@@ -13,6 +13,7 @@ import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.ProbeReport;
 import io.pgrepmon.model.PublicationFilter;
+import io.pgrepmon.model.PublicationInfo;
 import io.pgrepmon.model.SequenceReport;
 import io.pgrepmon.model.SequenceStatus;
 import io.pgrepmon.model.ServerInfo;
@@ -166,6 +167,23 @@ class CutoverEvaluatorTest {
     }
 
     @Test
+    void anOperationNoReceivingPublicationPublishesMakesTheTableSentInPart() {
+        TableReading items = new TableReading("public", "items", List.of("pub_a", "pub_b"), true, "default", true, 1, 1L);
+        PublicationInfo insertsOnly = new PublicationInfo("pub_a", false, true, false, false, false, 1, List.of("public.items"));
+        PublicationInfo noTruncate = new PublicationInfo("pub_b", false, true, true, true, false, 1, List.of("public.items"));
+        PublicationInfo everything = new PublicationInfo("pub_b", false, true, true, true, true, 1, List.of("public.items"));
+
+        CutoverEvaluator.Partial a = CutoverEvaluator.partialSend(items, Set.of("pub_a"), List.of(), List.of(insertsOnly, noTruncate));
+        assertThat(a.rowsFiltered()).as("rows may differ").isTrue();
+        assertThat(a.description()).startsWith("pub_a does not publish update, delete, truncate, so the target misses");
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_a", "pub_b"), List.of(), List.of(insertsOnly, noTruncate))
+                .description()).as("the operations of both are OR-ed").startsWith("pub_a, pub_b do not publish truncate,");
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_a", "pub_b"), List.of(), List.of(insertsOnly, everything)))
+                .as("pub_b sends every operation").isNull();
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_b"), List.of(), List.of(insertsOnly, everything))).isNull();
+    }
+
+    @Test
     void aTableSentInPartFailsCoverageUnlessDeclaredAndItsRowFilteredCountsAreThenNotCompared() {
         TableInfo items = new TableInfo(new TableReading("public", "items", List.of("pub_a"), true, "default", true, 1, 1L),
                 Health.HEALTHY);
@@ -186,7 +204,8 @@ class CutoverEvaluatorTest {
                 + " would not hold what the source holds (publish it whole, or declare it in monitor.cutover.partial-tables)");
 
         MonitorSettings.Cutover config = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
-                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.*"), 10_000_000, 10_000, Duration.ZERO, List.of());
+                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.*"), 10_000_000, 10_000, Duration.ZERO, List.of(),
+                Duration.ZERO);
         CutoverCheck declared = CutoverEvaluator.coverage(a, subA, snapshot, config::declaredPartial);
         assertThat(declared.result()).isEqualTo(CutoverCheck.Result.PASS);
         assertThat(declared.evidence()).contains("sent in part as declared: public.items (pub_a sends only rows where (id > 0);"
@@ -199,10 +218,11 @@ class CutoverEvaluatorTest {
         assertThat(CutoverEvaluator.rowCounts(counts, null).result()).isEqualTo(CutoverCheck.Result.FAIL);
         CutoverCheck notCompared = CutoverEvaluator.rowCounts(counts, null, filtered);
         assertThat(notCompared.result()).isEqualTo(CutoverCheck.Result.PASS);
-        assertThat(notCompared.items()).containsExactly("public.items: not compared, sent in part by a row filter as"
+        assertThat(notCompared.items()).containsExactly("public.items: not compared, its rows sent in part as"
                 + " declared (11 on the source, 10 on the target)");
         assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, snapshot, new MonitorSettings.Cutover(Duration.ofMinutes(10),
-                Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*"), 10_000_000, 10_000, Duration.ZERO, List.of()))).isEmpty();
+                Duration.ofSeconds(30), Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("other.*"), 10_000_000, 10_000, Duration.ZERO, List.of(),
+                Duration.ZERO))).isEmpty();
     }
 
     static DatabaseSnapshot withFingerprint(String name, Role role, Fingerprint fingerprint) {
@@ -270,6 +290,22 @@ class CutoverEvaluatorTest {
                 true), quietFor(60, 0, 0, 0, 0)), period, NOW);
         assertThat(standby.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(standby.evidence()).startsWith("the source is a standby");
+    }
+
+    @Test
+    void theTargetIsQuietWhenNothingButReplicationCanStillCommitThere() {
+        ServerInfo seesAll = new ServerInfo(150004, "15.4", false, null, "monitor", true);
+        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, quietFor(0, 0, 0, 1, 1))).result())
+                .as("its own subscriptions are what it is for").isEqualTo(CutoverCheck.Result.PASS);
+        CutoverCheck writing = CutoverEvaluator.targetQuiet(sourceWith(seesAll, quietFor(0, 2, 0, 1, 1)));
+        assertThat(writing.result()).isEqualTo(CutoverCheck.Result.FAIL);
+        assertThat(writing.evidence()).startsWith("2 transaction(s) on the target writing now");
+        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, quietFor(0, 0, 1, 1, 1))).evidence())
+                .startsWith("1 prepared transaction(s) on the target can still COMMIT PREPARED");
+        CutoverCheck blind = CutoverEvaluator.targetQuiet(sourceWith(new ServerInfo(150004, "15.4", false, null, "monitor",
+                false), quietFor(0, 0, 0, 1, 1)));
+        assertThat(blind.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, null)).result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
     }
 
     @Test
@@ -377,7 +413,7 @@ class CutoverEvaluatorTest {
                 List.of(match));
         MonitorSettings.Cutover config = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
                 Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of(), 10_000_000, 10_000, Duration.ZERO,
-                List.of("logs.*"));
+                List.of("logs.*"), Duration.ZERO);
         CutoverCheck content = CutoverEvaluator.content(deep, null, Set.of(), config::declaredCountsSuffice);
         assertThat(content.result()).isEqualTo(CutoverCheck.Result.PASS);
         assertThat(content.evidence()).isEqualTo("1 table(s), 10 row(s), equal in content; not compared, as declared: logs.events");

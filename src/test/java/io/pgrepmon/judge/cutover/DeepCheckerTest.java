@@ -67,4 +67,43 @@ class DeepCheckerTest {
                 "public.u: UNIQUE (lower(email)) on the target only");
         assertThat(DeepChecker.schemaDiffs("public.u", s, s)).isEmpty();
     }
+
+    static final Instant THEN = Instant.parse("2026-12-03T12:00:00Z");
+
+    /** A match proven when the table had 100 changes on the source and 40 on the target (its initial copy aside). */
+    static final io.pgrepmon.model.TableContent PROOF = new io.pgrepmon.model.TableContent("public.t",
+            io.pgrepmon.model.TableContent.Result.MATCH, 10, 1, null).proven(THEN, 100L, 40L);
+
+    @Test
+    void aProofIsCarriedOnlyWhileTheTargetMovedExactlyAsTheSource() {
+        assertThat(DeepChecker.carries(PROOF, 10L, new DeepChecker.Changes(100L, 40L))).as("untouched").isTrue();
+        assertThat(DeepChecker.carries(PROOF, 10L, new DeepChecker.Changes(125L, 65L))).as("25 replicated").isTrue();
+        assertThat(DeepChecker.carries(PROOF, 10L, new DeepChecker.Changes(125L, 66L))).as("a write on the target").isFalse();
+        assertThat(DeepChecker.carries(PROOF, 10L, new DeepChecker.Changes(126L, 65L))).as("not applied, or rolled back")
+                .isFalse();
+        assertThat(DeepChecker.carries(PROOF, 10L, new DeepChecker.Changes(0L, -60L))).as("reset").isFalse();
+        assertThat(DeepChecker.carries(PROOF, null, new DeepChecker.Changes(100L, 40L))).as("not counted equal").isFalse();
+        assertThat(DeepChecker.carries(PROOF, 10L, new DeepChecker.Changes(null, 40L))).isFalse();
+        assertThat(DeepChecker.carries(null, 10L, new DeepChecker.Changes(100L, 40L))).isFalse();
+        assertThat(DeepChecker.carries(new io.pgrepmon.model.TableContent("public.t",
+                io.pgrepmon.model.TableContent.Result.MATCH, 10, 1, null), 10L, new DeepChecker.Changes(100L, 40L)))
+                .as("no counters with the proof").isFalse();
+        assertThat(PROOF.carried().detail()).startsWith("proven at 2026-12-03T12:00:00Z;");
+    }
+
+    @Test
+    void aProofIsCarriedOnlyWhenNoCatalogItRestsOnChanged() {
+        io.pgrepmon.model.Fingerprint f = new io.pgrepmon.model.Fingerprint("tables", "pubs", "subs", "seqs", 5);
+        DeepCheck before = new DeepCheck("p", THEN, List.of(), null, List.of(), null, List.of(), null, f, f, List.of(PROOF));
+        java.util.function.Function<io.pgrepmon.model.Fingerprint, DeepCheck> now = g ->
+                new DeepCheck("p", THEN.plusSeconds(60), List.of(), null, List.of(), null, List.of(), null, g, f, List.of());
+        assertThat(DeepChecker.sameCatalogs(before, now.apply(new io.pgrepmon.model.Fingerprint("tables", "pubs", "subs",
+                "other sequences", 900)))).as("rows and sequences moved").isTrue();
+        assertThat(DeepChecker.sameCatalogs(before, now.apply(new io.pgrepmon.model.Fingerprint("altered", "pubs", "subs",
+                "seqs", 5)))).isFalse();
+        assertThat(DeepChecker.sameCatalogs(before, now.apply(new io.pgrepmon.model.Fingerprint("tables", "changed", "subs",
+                "seqs", 5)))).isFalse();
+        assertThat(DeepChecker.sameCatalogs(before, now.apply(null))).isFalse();
+        assertThat(DeepChecker.sameCatalogs(null, now.apply(f))).isFalse();
+    }
 }

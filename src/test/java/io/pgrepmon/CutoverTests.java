@@ -320,6 +320,21 @@ class CutoverTests {
                 "public.items: UNIQUE (name) on the source, not on the target");
         pair.source().execute("shop", "ALTER TABLE items ALTER COLUMN name DROP NOT NULL", "DROP INDEX items_name_key");
         awaitReady();
+
+        // The same key on both sides, but it accepts different values: NULLS NOT DISTINCT (15+) on the source only,
+        // and a column collation that decides what "equal" and "ordered" mean.
+        pair.source().execute("shop", "CREATE UNIQUE INDEX items_name_key ON items (name) NULLS NOT DISTINCT",
+                "ALTER TABLE orders ALTER COLUMN customer TYPE text COLLATE \"C\"");
+        pair.target().execute("shop", "CREATE UNIQUE INDEX items_name_key ON items (name)");
+        awaitStale("a table on the source was altered, truncated or rewritten");
+        deepCheck();
+        awaitFailing("schema", "public.items: UNIQUE (name) NULLS NOT DISTINCT on the source, not on the target",
+                "public.items: UNIQUE (name) on the target only",
+                // (the check as JSON: the collation's quotes are escaped)
+                "public.orders: customer is text COLLATE \\\"C\\\" NOT NULL on the source, text NOT NULL on the target");
+        pair.source().execute("shop", "DROP INDEX items_name_key", "ALTER TABLE orders ALTER COLUMN customer TYPE text COLLATE \"default\"");
+        pair.target().execute("shop", "DROP INDEX items_name_key");
+        awaitReady();
     }
 
     /** Equal counts, one value changed on the target only: the content comparison finds the key range. */
@@ -461,6 +476,23 @@ class CutoverTests {
             assertThat(content.toString()).contains("public.items: rows differ in key range");
         });
         pair.target().execute("shop", restore);
+        awaitReady();
+    }
+
+    /** A trigger on the target that fires for replicated changes writes what the source never had. */
+    @Test
+    @Order(17)
+    void aTriggerOnTheTargetThatFiresForReplicatedChangesFailsTheSchemaCheck() {
+        awaitReady();
+        pair.target().execute("shop", "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN NEW.name := NEW.name || ' (stamped)'; RETURN NEW; END $$",
+                "CREATE TRIGGER stamp BEFORE UPDATE ON items FOR EACH ROW EXECUTE FUNCTION stamp()",
+                "ALTER TABLE items ENABLE ALWAYS TRIGGER stamp");
+        awaitStale("a table on the target was altered, truncated or rewritten");
+        deepCheck();
+        awaitFailing("schema", "public.items: TRIGGER stamp ENABLE ALWAYS (it fires for the changes replication applies)"
+                + " on the target only");
+        pair.target().execute("shop", "DROP TRIGGER stamp ON items", "DROP FUNCTION stamp()");
         awaitReady();
     }
 }

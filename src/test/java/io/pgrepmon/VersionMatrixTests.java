@@ -72,8 +72,8 @@ class VersionMatrixTests {
                     : major >= 14 ? List.of("slots", "slot-stats", "walsenders", "publications", "tables", "activity", "fingerprint")
                     : List.of("slots", "walsenders", "publications", "tables", "activity", "fingerprint"));
             assertThat(probes(target)).containsExactlyInAnyOrderElementsOf(major >= 15
-                    ? List.of("subscriptions", "subscription-tables", "subscription-stats", "fingerprint")
-                    : List.of("subscriptions", "subscription-tables", "fingerprint"));
+                    ? List.of("subscriptions", "subscription-tables", "subscription-stats", "activity", "fingerprint")
+                    : List.of("subscriptions", "subscription-tables", "activity", "fingerprint"));
             assertThat(source.get("probes").toString() + target.get("probes")).as("no probe fails on %d", major)
                     .doesNotContain("\"error\":\"");
 

@@ -6,7 +6,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * What a deep check's evidence rests on, read from one database's catalogs: when any part differs from the one the
  * deep check read, its results may no longer hold. Each text is a hash, meaningful only compared with another.
  *
- * @param tables        the user tables' definitions: columns (types, NOT NULL, identity, defaults), indexes, replica
+ * @param tables        the user tables' definitions: columns (types, collations, NOT NULL, identity, defaults),
+ *                      indexes, constraints, triggers (whether each fires, and its function's source), rules, replica
  *                      identity and storage ({@code relfilenode}, which TRUNCATE, VACUUM FULL and CLUSTER renew)
  * @param publications  the publications and what each publishes (tables, schemas, row filters, column lists)
  * @param subscriptions the database's subscriptions (by oid, so one dropped and recreated under its name differs)

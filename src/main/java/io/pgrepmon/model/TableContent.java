@@ -32,9 +32,13 @@ public record TableContent(String table, Result result, long rows, int chunks, S
         return new TableContent(table, result, rows, chunks, detail, at, sourceChanges, targetChanges);
     }
 
-    /** This match, carried into a later run because only replication has changed the table since. */
-    public TableContent carried() {
-        return new TableContent(table, result, rows, chunks, "proven at " + provenAt + "; since then its row changes on"
+    /**
+     * This match, carried into a later run because only replication has changed the table since.
+     *
+     * @param rowsNow the table's exact count in this run
+     */
+    public TableContent carried(long rowsNow) {
+        return new TableContent(table, result, rowsNow, chunks, "proven at " + provenAt + "; since then its row changes on"
                 + " the target equal those on the source and nothing it rests on changed, so it was not hashed again",
                 provenAt, sourceChanges, targetChanges);
     }

@@ -76,6 +76,8 @@ public class DeepCheckJob {
             }
             Instant settled = Instant.now().plus(settle);
             return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(settled)).toUni()
+                    // the hub completes without an item when the monitor stops
+                    .onItem().ifNull().failWith(() -> new IllegalStateException("the monitor is stopping"))
                     .map(p -> p.snapshot().cutover().stream().filter(v -> v.pair().equals(pair)).findFirst());
         }).ifNoItem().after(verifyTimeout).failWith(() -> new java.util.concurrent.TimeoutException(
                 "the deep checks and the next tick did not finish within " + verifyTimeout.toSeconds()

@@ -24,16 +24,24 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                   AND c.relname <> '%1$s'
             )
             SELECT md5(coalesce((SELECT string_agg(concat_ws(':', t.oid, t.nspname, t.relname, t.relfilenode, t.relreplident,
-                       (SELECT string_agg(concat_ws(',', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
-                                                    a.attidentity, a.attgenerated, pg_get_expr(d.adbin, d.adrelid)),
+                       (SELECT string_agg(concat_ws(',', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attcollation,
+                                                    a.attnotnull, a.attidentity, a.attgenerated,
+                                                    pg_get_expr(d.adbin, d.adrelid)),
                                           ';' ORDER BY a.attnum)
                         FROM pg_attribute a
                         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                         WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped),
                        (SELECT string_agg(concat_ws(',', i.indexrelid, i.indisunique, i.indisprimary, i.indisreplident,
-                                                    i.indkey::text, pg_get_expr(i.indpred, i.indrelid)),
+                                                    i.indisvalid, pg_get_indexdef(i.indexrelid)),
                                           ';' ORDER BY i.indexrelid)
-                        FROM pg_index i WHERE i.indrelid = t.oid)),
+                        FROM pg_index i WHERE i.indrelid = t.oid),
+                       (SELECT string_agg(concat_ws(',', tg.oid, tg.tgenabled, tg.tgfoid, md5(p.prosrc)), ';' ORDER BY tg.oid)
+                        FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
+                        WHERE tg.tgrelid = t.oid AND NOT tg.tgisinternal),
+                       (SELECT string_agg(concat_ws(',', co.oid, pg_get_constraintdef(co.oid)), ';' ORDER BY co.oid)
+                        FROM pg_constraint co WHERE co.conrelid = t.oid),
+                       (SELECT string_agg(concat_ws(',', r.oid, r.ev_enabled), ';' ORDER BY r.oid)
+                        FROM pg_rewrite r WHERE r.ev_class = t.oid)),
                    '|' ORDER BY t.oid) FROM t), '')) AS tables,
                    md5(coalesce((SELECT string_agg(concat_ws(':', p.oid, p.pubname, p.puballtables, p.pubinsert,
                                                     p.pubupdate, p.pubdelete, p.pubtruncate, p.pubviaroot),

@@ -61,8 +61,12 @@ class ProbeSqlTest {
         assertThat(applying(Role.SOURCE, 150000)).containsExactly("activity", "slots", "slot-stats", "walsenders",
                 "publications", "publication-filters", "tables", "fingerprint", "heartbeat");
         assertThat(applying(Role.SOURCE, 180000)).isEqualTo(applying(Role.SOURCE, 150000));
-        assertThat(applying(Role.TARGET, 140000)).containsExactly("fingerprint", "subscriptions", "subscription-tables", "heartbeat");
-        assertThat(applying(Role.TARGET, 150000)).containsExactly("fingerprint", "subscriptions",
+        assertThat(applying(Role.TARGET, 140000)).containsExactly("activity", "fingerprint", "subscriptions",
+                "subscription-tables", "heartbeat");
+        assertThat(sql(ActivityProbe.class, Role.TARGET, 150000)).as("the subscriptions' own workers are no writers")
+                .contains("backend_type NOT LIKE 'logical replication %'");
+        assertThat(sql(ActivityProbe.class, Role.SOURCE, 150000)).doesNotContain("logical replication");
+        assertThat(applying(Role.TARGET, 150000)).containsExactly("activity", "fingerprint", "subscriptions",
                 "subscription-tables", "subscription-stats", "heartbeat");
         assertThat(applying(Role.TARGET, 180000)).isEqualTo(applying(Role.TARGET, 150000));
         assertThat(Probes.ALL.stream().filter(p -> p.appliesTo(db(Role.SOURCE, null), server(170000))).map(Probe::name))

@@ -65,6 +65,8 @@ public final class CutoverEvaluator {
     public static List<PairCutover> evaluate(Snapshot snapshot, Map<String, DeepCheck> deep, MonitorSettings.Cutover config,
                                              Instant monitorStart, Map<String, Long> acknowledgedSkipped, Instant now) {
         List<PairCutover> verdicts = new ArrayList<>();
+        Map<String, Set<String>> carriers = new LinkedHashMap<>();
+        Map<String, DeepCheck> deepOf = new LinkedHashMap<>();
         for (PairInfo pair : snapshot.pairs()) {
             DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
             DatabaseSnapshot target = snapshot.database(pair.targetDatabase());
@@ -98,8 +100,65 @@ public final class CutoverEvaluator {
                     config::declaredCountsSuffice));
             checks.add(largeObjects(source));
             verdicts.add(verdict(pair.name(), checks, deepCheck));
+            carriers.put(pair.name(), carriers(pair, sub, snapshot));
+            deepOf.put(pair.name(), deepCheck);
         }
-        return verdicts;
+        return carriedByReadyPairs(verdicts, carriers, deepOf);
+    }
+
+    /**
+     * A pair whose coverage counts tables that other pairs carry is whole only while those are Ready: otherwise
+     * its coverage is unknown. Repeated until nothing changes, since a pair made unknown may carry for another.
+     */
+    static List<PairCutover> carriedByReadyPairs(List<PairCutover> verdicts, Map<String, Set<String>> carriers,
+                                                 Map<String, DeepCheck> deep) {
+        List<PairCutover> result = new ArrayList<>(verdicts);
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            Map<String, Verdict> now = new LinkedHashMap<>();
+            result.forEach(v -> now.put(v.pair(), v.verdict()));
+            for (int i = 0; i < result.size(); i++) {
+                PairCutover v = result.get(i);
+                List<String> notReady = carriers.getOrDefault(v.pair(), Set.of()).stream()
+                        .filter(other -> now.get(other) != Verdict.READY).sorted().toList();
+                List<CutoverCheck> checks = new ArrayList<>(v.checks());
+                int at = -1;
+                for (int c = 0; c < checks.size(); c++) {
+                    if (checks.get(c).id().equals("publication-coverage") && checks.get(c).result() == CutoverCheck.Result.PASS) {
+                        at = c;
+                    }
+                }
+                if (notReady.isEmpty() || at < 0) {
+                    continue;
+                }
+                CutoverCheck coverage = checks.get(at);
+                checks.set(at, unknown(coverage.id(), coverage.title(), "some of the source's tables reach the target"
+                        + " only through " + String.join(", ", notReady) + ", not ready or unknown itself, so this"
+                        + " pair's share of the migration is not whole (" + coverage.evidence() + ")"));
+                result.set(i, verdict(v.pair(), checks, deep.get(v.pair())));
+                changed = true;
+            }
+        }
+        return result;
+    }
+
+    /** The other pairs between the same two databases that carry a source table this pair's publications do not. */
+    static Set<String> carriers(PairInfo pair, SubscriptionInfo sub, Snapshot snapshot) {
+        DatabaseSnapshot source = snapshot.database(pair.sourceDatabase());
+        if (source == null || sub == null || pair.sourceDatabase() == null) {
+            return Set.of();
+        }
+        Set<String> own = Set.copyOf(sub.reading().publications());
+        Map<String, String> otherPairs = otherPairsPublications(pair, snapshot);
+        Set<String> carriers = new java.util.TreeSet<>();
+        for (TableInfo t : source.tables()) {
+            if (t.reading().publications().stream().noneMatch(own::contains)) {
+                t.reading().publications().stream().filter(otherPairs::containsKey).map(otherPairs::get).findFirst()
+                        .ifPresent(carriers::add);
+            }
+        }
+        return carriers;
     }
 
     /**
@@ -306,30 +365,40 @@ public final class CutoverEvaluator {
         if (via.isEmpty()) {
             return null;
         }
-        List<String> unsent = new ArrayList<>();
-        List<PublicationInfo> sending = publications == null ? List.of()
+        List<PublicationInfo> known = publications == null ? List.of()
                 : publications.stream().filter(p -> via.contains(p.name())).toList();
         // A publication read by the tables probe but not yet by the publications probe is judged next tick.
-        if (!sending.isEmpty()) {
-            Map<String, java.util.function.Predicate<PublicationInfo>> operations = new LinkedHashMap<>();
-            operations.put("insert", PublicationInfo::insert);
-            operations.put("update", PublicationInfo::update);
-            operations.put("delete", PublicationInfo::delete);
-            operations.put("truncate", PublicationInfo::truncate);
-            operations.forEach((operation, publishes) -> {
-                if (sending.stream().noneMatch(publishes)) {
-                    unsent.add(operation);
-                }
-            });
-        }
+        Map<String, java.util.function.Predicate<PublicationInfo>> operations = new LinkedHashMap<>();
+        operations.put("insert", PublicationInfo::insert);
+        operations.put("update", PublicationInfo::update);
+        operations.put("delete", PublicationInfo::delete);
         List<PublicationFilter> own = filters.stream()
                 .filter(f -> f.qualifiedName().equals(table.qualifiedName()) && via.contains(f.publication())).toList();
+        // pgoutput sends an operation when a publication that publishes it has the table, and filters its rows only
+        // when every such publication has a row filter (then by any of them): judged per operation.
+        List<String> unsent = new ArrayList<>();
+        Map<String, List<String>> filteredBy = new LinkedHashMap<>();
+        operations.forEach((operation, publishes) -> {
+            List<String> sending = known.isEmpty() ? via
+                    : known.stream().filter(publishes).map(PublicationInfo::name).toList();
+            if (sending.isEmpty()) {
+                unsent.add(operation);
+            } else if (sending.stream().allMatch(pub -> own.stream()
+                    .anyMatch(f -> f.publication().equals(pub) && f.rowFilter() != null))) {
+                filteredBy.put(operation, own.stream().filter(f -> f.rowFilter() != null && sending.contains(f.publication()))
+                        .map(f -> f.publication() + " sends only rows where " + f.rowFilter()).toList());
+            }
+        });
+        if (!known.isEmpty() && known.stream().noneMatch(PublicationInfo::truncate)) {
+            unsent.add("truncate");
+        }
         List<String> parts = new ArrayList<>();
-        boolean everyRowFiltered = via.stream().allMatch(pub -> own.stream()
-                .anyMatch(f -> f.publication().equals(pub) && f.rowFilter() != null));
-        if (everyRowFiltered) {
-            parts.add(own.stream().filter(f -> f.rowFilter() != null).map(f -> f.publication() + " sends only rows where "
-                    + f.rowFilter()).collect(Collectors.joining(" or ")));
+        boolean sameForAll = filteredBy.size() == operations.size() - unsent.stream().filter(operations::containsKey).count()
+                && filteredBy.values().stream().distinct().count() == 1;
+        if (sameForAll) {
+            parts.add(String.join(" or ", filteredBy.values().iterator().next()));
+        } else {
+            filteredBy.forEach((operation, by) -> parts.add("for " + operation + ": " + String.join(" or ", by)));
         }
         own.stream().filter(f -> !f.omitted().isEmpty()).forEach(f -> parts.add(f.publication() + " sends only columns "
                 + String.join(", ", f.columns()) + " (not " + String.join(", ", f.omitted()) + ")"));
@@ -338,7 +407,7 @@ public final class CutoverEvaluator {
                     + String.join(", ", unsent) + ", so the target misses those changes (ALTER PUBLICATION ... SET"
                     + " (publish = 'insert, update, delete, truncate'))");
         }
-        return parts.isEmpty() ? null : new Partial(everyRowFiltered || !unsent.isEmpty(), String.join("; ", parts));
+        return parts.isEmpty() ? null : new Partial(!filteredBy.isEmpty() || !unsent.isEmpty(), String.join("; ", parts));
     }
 
     static CutoverCheck subscriptionRunning(SubscriptionInfo sub) {

@@ -51,6 +51,8 @@ public class DeepChecker {
     private final Vertx vertx;
     private final Map<String, DeepCheck> results = new ConcurrentHashMap<>();
     private final Map<String, ContentProgress> progress = new ConcurrentHashMap<>();
+    /** Per pair, the subscription's {@link #path} when its latest result was taken. */
+    private final Map<String, String> paths = new ConcurrentHashMap<>();
 
     public DeepChecker(Settings settings, Vertx vertx) {
         this.config = settings.get().cutover();
@@ -106,15 +108,31 @@ public class DeepChecker {
         if (sourceDb.server() == null || targetDb.server() == null) {
             return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's servers were not read this tick"));
         }
-        DeepCheck previous = results.get(pair.name());
+        // Proofs of an earlier run rest on the subscription's path too: an apply error, a skipped transaction or a
+        // restarted worker since then, and they are not carried.
+        String path = path(sub);
+        DeepCheck previous = path.equals(paths.get(pair.name())) ? results.get(pair.name()) : null;
         return Uni.combine().all().unis(
-                        withConnection(source, Map.of(), c -> read(c, sourceDb.server(), tables, estimates)),
-                        withConnection(target, Map.of(), c -> read(c, targetDb.server(), tables, estimates)))
+                        withConnection(source, Map.of(), c -> read(c, sourceDb.server(), tables, estimates, false)),
+                        withConnection(target, Map.of(), c -> read(c, targetDb.server(), tables, estimates, true)))
                 .with((s, t) -> compare(pair.name(), at, s, t, sub.tables().size(), beyond, config.maxTables()))
                 .flatMap(deep -> deep.countsProblem() != null ? Uni.createFrom().item(deep)
                         : content(source, target, pair.slotName(), tables, deep, previous).map(deep::withContent))
                 .onFailure().recoverWithItem(e -> DeepCheck.failed(pair.name(), at,
-                        "deep check failed: " + source.redact(target.redact(String.valueOf(e.getMessage())))));
+                        "deep check failed: " + source.redact(target.redact(String.valueOf(e.getMessage())))))
+                .invoke(() -> paths.put(pair.name(), path));
+    }
+
+    /**
+     * The subscription's state that content proofs rest on besides the catalogs: enabled, its apply worker, its
+     * error and conflict counters. A failed apply attempt counts its rows although it rolled back, so after an
+     * error (and a SKIP past it) equal row changes on both sides no longer mean that every change arrived.
+     */
+    static String path(SubscriptionInfo sub) {
+        io.pgrepmon.model.SubscriptionStats stats = sub.stats();
+        return sub.reading().enabled() + ":" + sub.reading().workerPid() + ":" + (stats == null ? "-"
+                : stats.applyErrors() + ":" + stats.syncErrors() + ":" + (stats.conflicts() == null ? "-"
+                : stats.conflicts().values().stream().mapToLong(v -> v == null ? 0 : v).sum()));
     }
 
     /**
@@ -133,6 +151,8 @@ public class DeepChecker {
         deep.tables().forEach(t -> counted.put(t.table(), t.matches() ? t.sourceRows() : null));
         long rows = Math.min(config.contentMaxRows(), tables.stream().map(t -> counted.get(t.qualifiedName()))
                 .filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sum());
+        Map<String, String> quotedNames = new LinkedHashMap<>();
+        tables.forEach(t -> quotedNames.put(t.qualifiedName(), Sql.quoteIdent(t.schema()) + "." + Sql.quoteIdent(t.name())));
         Map<String, TableContent> proven = new LinkedHashMap<>();
         if (sameCatalogs(previous, deep)) {
             previous.content().stream().filter(c -> c.result() == TableContent.Result.MATCH && c.provenAt() != null)
@@ -155,12 +175,12 @@ public class DeepChecker {
             return Multi.createFrom().iterable(tables)
                     .onItem().transformToUniAndConcatenate(table -> {
                         String name = table.qualifiedName();
-                        String quoted = Sql.quoteIdent(table.schema()) + "." + Sql.quoteIdent(table.name());
+                        String quoted = quotedNames.get(name);
                         Instant at = Instant.now();
                         return changes(t, s, quoted).flatMap(now -> carries(proven.get(name), counted.get(name), now)
                                         ? Uni.createFrom().item(() -> {
-                                            rowsDone.addAndGet(proven.get(name).rows()); // proven, so done
-                                            return proven.get(name).carried();
+                                            rowsDone.addAndGet(counted.get(name)); // proven, so done
+                                            return proven.get(name).carried(counted.get(name));
                                         })
                                         : comparer.compare(name, quoted, counted.get(name)).map(result ->
                                         result.result() == TableContent.Result.MATCH
@@ -170,17 +190,51 @@ public class DeepChecker {
                                     report.run();
                                 });
                     })
-                    .collect().asList();
+                    .collect().asList()
+                    .flatMap(compared -> settled(t, s, compared, quotedNames));
         })).eventually(() -> progress.put(deep.pair(), ContentProgress.of(false, started, Instant.now(), tablesDone.get(),
                 tables.size(), chunksDone.get(), rowsDone.get(), rows)));
+    }
+
+    /**
+     * The counters a new proof was taken with are kept only if they are settled: read again once
+     * {@code verify-settle} has passed since, unmoved on both sides. A change the source had not yet published to
+     * its counters when the proof began would otherwise let a later write on the target balance it; a table that
+     * moved keeps its match for this run but is hashed again by the next.
+     */
+    private Uni<List<TableContent>> settled(SqlConnection target, SqlConnection source, List<TableContent> compared,
+                                            Map<String, String> quotedNames) {
+        List<TableContent> fresh = compared.stream().filter(c -> c.result() == TableContent.Result.MATCH
+                && c.provenAt() != null && c.detail() == null && c.sourceChanges() != null).toList();
+        if (fresh.isEmpty()) {
+            return Uni.createFrom().item(compared);
+        }
+        Instant last = fresh.stream().map(TableContent::provenAt).max(Instant::compareTo).orElseThrow();
+        java.time.Duration wait = java.time.Duration.between(Instant.now(), last.plus(config.verifySettle()));
+        Uni<Void> pause = wait.isNegative() || wait.isZero() ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+        Map<String, Changes> again = new ConcurrentHashMap<>();
+        return pause.chain(() -> Multi.createFrom().iterable(fresh)
+                        .onItem().transformToUniAndConcatenate(c -> changes(target, source, quotedNames.get(c.table()))
+                                .invoke(now -> again.put(c.table(), now)))
+                        .collect().asList())
+                .map(ignored -> compared.stream().map(c -> {
+                    Changes now = again.get(c.table());
+                    boolean still = now == null || (java.util.Objects.equals(now.source(), c.sourceChanges())
+                            && java.util.Objects.equals(now.target(), c.targetChanges()));
+                    return now == null || still ? c : c.proven(c.provenAt(), null, null);
+                }).toList());
     }
 
     /** A table's row changes on each side; null where its statistics show none. */
     record Changes(Long source, Long target) {
     }
 
+    // A partitioned table counts no row changes of its own (its partitions do): none, so it is never carried.
     private static final String CHANGES = """
-            SELECT n_tup_ins + n_tup_upd + n_tup_del AS n FROM pg_stat_user_tables WHERE relid = $1::regclass
+            SELECT CASE WHEN c.relkind = 'r' THEN s.n_tup_ins + s.n_tup_upd + s.n_tup_del END AS n
+            FROM pg_class c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+            WHERE c.oid = $1::regclass
             """;
 
     /**
@@ -253,11 +307,13 @@ public class DeepChecker {
             ORDER BY 1
             """;
 
-    // What decides whether the data and the keys behave the same after the switch: each column's type, NOT NULL,
-    // identity and default or generation expression.
+    // What decides whether the data and the keys behave the same after the switch: each column's type, collation
+    // (when not its type's), NOT NULL, identity and default or generation expression.
     private static final String COLUMNS = """
             SELECT n.nspname || '.' || c.relname AS table_name, a.attname AS column_name,
                    format_type(a.atttypid, a.atttypmod)
+                   || CASE WHEN a.attcollation <> 0 AND a.attcollation <> ty.typcollation
+                           THEN ' COLLATE ' || quote_ident(co.collname) ELSE '' END
                    || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
                    || CASE a.attidentity WHEN 'a' THEN ' GENERATED ALWAYS AS IDENTITY'
                                          WHEN 'd' THEN ' GENERATED BY DEFAULT AS IDENTITY' ELSE '' END
@@ -268,29 +324,46 @@ public class DeepChecker {
             JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            JOIN pg_type ty ON ty.oid = a.atttypid
+            LEFT JOIN pg_collation co ON co.oid = a.attcollation
             WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             ORDER BY 1, a.attnum
             """;
 
-    // The primary key and unique indexes: without them on the target, values the source refused are accepted.
+    // The primary key and unique indexes: without them on the target, values the source refused are accepted. Each
+    // is its definition after USING, without the names: columns or expressions with their collation, operator class
+    // and order, INCLUDE, NULLS NOT DISTINCT (15+) and the predicate; the method when it is not btree.
     private static final String KEYS = """
             SELECT n.nspname || '.' || c.relname AS table_name,
-                   CASE WHEN i.indisprimary THEN 'PRIMARY KEY' ELSE 'UNIQUE' END || ' ('
-                   || (SELECT string_agg(pg_get_indexdef(i.indexrelid, k, true), ', ' ORDER BY k)
-                       FROM generate_series(1, i.indnkeyatts) k) || ')'
-                   || CASE WHEN i.indpred IS NOT NULL THEN ' WHERE ' || pg_get_expr(i.indpred, i.indrelid) ELSE '' END
-                       AS key
+                   CASE WHEN i.indisprimary THEN 'PRIMARY KEY ' ELSE 'UNIQUE ' END
+                   || CASE WHEN am.amname <> 'btree' THEN 'USING ' || am.amname || ' ' ELSE '' END
+                   || substring(pg_get_indexdef(i.indexrelid) from ' USING \\w+ (.*)$') AS key
             FROM pg_index i
+            JOIN pg_class x ON x.oid = i.indexrelid
+            JOIN pg_am am ON am.oid = x.relam
             JOIN pg_class c ON c.oid = i.indrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE i.indisunique AND i.indisvalid AND c.relkind IN ('r', 'p')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-            ORDER BY 1, 2
+            """;
+
+    // On the target, a trigger that fires for the changes replication applies (ENABLE ALWAYS or REPLICA) writes rows
+    // the source does not have, and the row counters cannot tell: a difference in the schema.
+    private static final String REPLICA_TRIGGERS = """
+            SELECT n.nspname || '.' || c.relname AS table_name,
+                   'TRIGGER ' || quote_ident(tg.tgname) || CASE tg.tgenabled WHEN 'A' THEN ' ENABLE ALWAYS' ELSE ' ENABLE REPLICA' END
+                   || ' (it fires for the changes replication applies)' AS key
+            FROM pg_trigger tg
+            JOIN pg_class c ON c.oid = tg.tgrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE NOT tg.tgisinternal AND tg.tgenabled IN ('A', 'R') AND c.relkind IN ('r', 'p')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             """;
 
     /** The fingerprint first: whatever changes while the rest is read then makes the result stale, never fresh. */
-    private Uni<Side> read(SqlConnection c, ServerInfo server, List<SubscriptionTable> tables, Map<String, Long> estimates) {
+    private Uni<Side> read(SqlConnection c, ServerInfo server, List<SubscriptionTable> tables, Map<String, Long> estimates,
+                           boolean target) {
         AtomicReference<Fingerprint> fingerprint = new AtomicReference<>();
         Uni<Void> readFingerprint = c.query(FingerprintProbe.sql(server)).execute()
                 .invoke(rows -> fingerprint.set(FingerprintProbe.of(rows.iterator().next()))).replaceWithVoid();
@@ -327,7 +400,8 @@ public class DeepChecker {
         Uni<Void> readColumns = c.query(COLUMNS).execute().invoke(rows -> rows.forEach(row ->
                 columns.computeIfAbsent(row.getString("table_name"), k -> new LinkedHashMap<>())
                         .put(row.getString("column_name"), row.getString("column_type")))).replaceWithVoid();
-        Uni<Void> readKeys = c.query(KEYS).execute().invoke(rows -> rows.forEach(row ->
+        Uni<Void> readKeys = c.query(target ? KEYS + " UNION ALL " + REPLICA_TRIGGERS + " ORDER BY 1, 2" : KEYS + " ORDER BY 1, 2")
+                .execute().invoke(rows -> rows.forEach(row ->
                 keys.computeIfAbsent(row.getString("table_name"), k -> new ArrayList<>()).add(row.getString("key"))))
                 .replaceWithVoid();
         Uni<Void> countRows = Multi.createFrom().iterable(tables)

@@ -183,6 +183,24 @@ class CutoverEvaluatorTest {
         assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_b"), List.of(), List.of(insertsOnly, everything))).isNull();
     }
 
+    /** Row filters are per operation: inserts sent whole by one publication do not make updates whole. */
+    @Test
+    void aRowFilterIsJudgedForEachOperationOverThePublicationsThatPublishIt() {
+        TableReading items = new TableReading("public", "items", List.of("pub_a", "pub_b"), true, "default", true, 1, 1L);
+        PublicationInfo insertsOnly = new PublicationInfo("pub_a", false, true, false, false, true, 1, List.of("public.items"));
+        PublicationInfo all = new PublicationInfo("pub_b", false, true, true, true, true, 1, List.of("public.items"));
+        PublicationFilter eu = new PublicationFilter("pub_b", "public", "items", List.of(), List.of(), "(region = 'eu')");
+
+        CutoverEvaluator.Partial partial = CutoverEvaluator.partialSend(items, Set.of("pub_a", "pub_b"), List.of(eu),
+                List.of(insertsOnly, all));
+        assertThat(partial.rowsFiltered()).isTrue();
+        assertThat(partial.description()).isEqualTo("for update: pub_b sends only rows where (region = 'eu'); for delete:"
+                + " pub_b sends only rows where (region = 'eu')");
+        PublicationInfo allA = new PublicationInfo("pub_a", false, true, true, true, true, 1, List.of("public.items"));
+        assertThat(CutoverEvaluator.partialSend(items, Set.of("pub_a", "pub_b"), List.of(eu), List.of(allA, all)))
+                .as("pub_a sends every row of every operation").isNull();
+    }
+
     @Test
     void aTableSentInPartFailsCoverageUnlessDeclaredAndItsRowFilteredCountsAreThenNotCompared() {
         TableInfo items = new TableInfo(new TableReading("public", "items", List.of("pub_a"), true, "default", true, 1, 1L),
@@ -433,5 +451,27 @@ class CutoverEvaluatorTest {
         DeepCheck both = new DeepCheck("p", NOW, List.of(), null, List.of(new DeepCheck.TableCount("public.a", 1L, 1L, null),
                 new DeepCheck.TableCount("public.b", 1L, 1L, null)), null, List.of(), null, null, null, List.of());
         assertThat(CutoverEvaluator.uncovered(both, sub)).isNull();
+    }
+
+    @Test
+    void aPairWhoseTablesAnotherPairCarriesIsReadyOnlyWhileThatPairIs() {
+        CutoverCheck covered = CutoverCheck.pass("publication-coverage", "every source table reaches the target",
+                "3 table(s); 1 of them by another subscription between the same databases: public.logs (b)");
+        CutoverCheck running = CutoverCheck.pass("subscription-running", "running", "pid 1");
+        PairCutover a = CutoverEvaluator.verdict("a", List.of(covered, running), null);
+        PairCutover b = CutoverEvaluator.verdict("b", List.of(running,
+                CutoverCheck.fail("caught-up", "caught up", "1 MiB behind", List.of())), null);
+        PairCutover c = CutoverEvaluator.verdict("c", List.of(covered, running), null);
+        java.util.Map<String, Set<String>> carriers = java.util.Map.of("a", Set.of("b"), "b", Set.of(), "c", Set.of("a"));
+
+        List<PairCutover> judged = CutoverEvaluator.carriedByReadyPairs(List.of(a, b, c), carriers, java.util.Map.of());
+        assertThat(judged.get(0).verdict()).isEqualTo(PairCutover.Verdict.UNKNOWN);
+        assertThat(judged.get(0).checks().get(0).evidence()).startsWith("some of the source's tables reach the target"
+                + " only through b, not ready or unknown itself");
+        assertThat(judged.get(2).verdict()).as("c rests on a, which rests on b").isEqualTo(PairCutover.Verdict.UNKNOWN);
+
+        PairCutover bReady = CutoverEvaluator.verdict("b", List.of(running), null);
+        assertThat(CutoverEvaluator.carriedByReadyPairs(List.of(a, bReady, c), carriers, java.util.Map.of()))
+                .extracting(PairCutover::verdict).containsOnly(PairCutover.Verdict.READY);
     }
 }

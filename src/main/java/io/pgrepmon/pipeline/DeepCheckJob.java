@@ -53,7 +53,7 @@ public class DeepCheckJob {
 
     /**
      * The gate at the moment of cutover: runs every deep check of the pair now, then answers with the verdict of
-     * the first snapshot taken {@code verify-settle} after they finished (so that it judges them against that
+     * the first snapshot taken after they finished and at least {@code verify-settle} after they began (so that it judges them against that
      * tick's activity and lag, and against row counters that have had time to show a write on the target made
      * just before). Concurrent calls for a pair share one run. Bounded by the deep-check timeout, the settle time
      * and the time a tick may take.
@@ -70,12 +70,16 @@ public class DeepCheckJob {
         if (latest.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
+        // The deep checks read the catalogs' row counters first: the answer comes from a tick at least the settle
+        // time after that (and after they finished), when a write on the target just before has shown.
+        Instant settled = Instant.now().plus(settle);
         return deepChecker.runPair(latest.get().snapshot(), pair).flatMap(deep -> {
             if (deep.isEmpty()) {
                 return Uni.createFrom().item(Optional.<PairCutover>empty());
             }
-            Instant settled = Instant.now().plus(settle);
-            return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(settled)).toUni()
+            Instant done = Instant.now();
+            return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(done)
+                            && p.snapshot().takenAt().isAfter(settled)).toUni()
                     // the hub completes without an item when the monitor stops
                     .onItem().ifNull().failWith(() -> new IllegalStateException("the monitor is stopping"))
                     .map(p -> p.snapshot().cutover().stream().filter(v -> v.pair().equals(pair)).findFirst());

@@ -38,7 +38,7 @@ dst() { psql_at "$TARGET_PORT" "$PW" app "$@"; }
 tune() {
   cat >> "$STATE_DIR/$1/postgresql.conf" <<CONF
 shared_buffers = 1GB
-max_wal_size = 16GB
+max_wal_size = 4GB
 checkpoint_timeout = 15min
 synchronous_commit = off
 max_logical_replication_workers = 8

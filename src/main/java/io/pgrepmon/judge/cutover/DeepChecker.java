@@ -75,7 +75,7 @@ public class DeepChecker {
     public Uni<List<DeepCheck>> runAll(Snapshot snapshot) {
         List<Uni<DeepCheck>> runs = snapshot.pairs().stream()
                 .filter(p -> p.sourceDatabase() != null)
-                .map(p -> run(snapshot, p).invoke(result -> results.put(p.name(), result)))
+                .map(p -> run(snapshot, p).invoke(result -> store(snapshot, p, result)))
                 .toList();
         if (runs.isEmpty()) {
             return Uni.createFrom().item(List.of());
@@ -86,7 +86,7 @@ public class DeepChecker {
     /** Runs the deep checks of one pair of a snapshot now; empty when the snapshot has no such pair. */
     public Uni<java.util.Optional<DeepCheck>> runPair(Snapshot snapshot, String name) {
         return snapshot.pairs().stream().filter(p -> p.name().equals(name) && p.sourceDatabase() != null).findFirst()
-                .map(p -> run(snapshot, p).invoke(result -> results.put(p.name(), result)).map(java.util.Optional::of))
+                .map(p -> run(snapshot, p).invoke(result -> store(snapshot, p, result)).map(java.util.Optional::of))
                 .orElseGet(() -> Uni.createFrom().item(java.util.Optional.empty()));
     }
 
@@ -151,8 +151,7 @@ public class DeepChecker {
         deep.tables().forEach(t -> counted.put(t.table(), t.matches() ? t.sourceRows() : null));
         long rows = Math.min(config.contentMaxRows(), tables.stream().map(t -> counted.get(t.qualifiedName()))
                 .filter(java.util.Objects::nonNull).mapToLong(Long::longValue).sum());
-        Map<String, String> quotedNames = new LinkedHashMap<>();
-        tables.forEach(t -> quotedNames.put(t.qualifiedName(), Sql.quoteIdent(t.schema()) + "." + Sql.quoteIdent(t.name())));
+        Map<String, String> quotedNames = quotedNames(tables);
         Map<String, TableContent> proven = new LinkedHashMap<>();
         if (sameCatalogs(previous, deep)) {
             previous.content().stream().filter(c -> c.result() == TableContent.Result.MATCH && c.provenAt() != null)
@@ -190,40 +189,66 @@ public class DeepChecker {
                                     report.run();
                                 });
                     })
-                    .collect().asList()
-                    .flatMap(compared -> settled(t, s, compared, quotedNames));
+                    .collect().asList();
         })).eventually(() -> progress.put(deep.pair(), ContentProgress.of(false, started, Instant.now(), tablesDone.get(),
                 tables.size(), chunksDone.get(), rowsDone.get(), rows)));
     }
 
+    /** The quoted names of a pair's subscribed tables, by {@code schema.table}. */
+    private static Map<String, String> quotedNames(List<SubscriptionTable> tables) {
+        Map<String, String> names = new LinkedHashMap<>();
+        tables.forEach(t -> names.put(t.qualifiedName(), Sql.quoteIdent(t.schema()) + "." + Sql.quoteIdent(t.name())));
+        return names;
+    }
+
+    /** Matches proven by this run, with the counters they were taken with. */
+    private static List<TableContent> freshProofs(List<TableContent> content) {
+        return content.stream().filter(c -> c.result() == TableContent.Result.MATCH && c.provenAt() != null
+                && c.detail() == null && c.sourceChanges() != null).toList();
+    }
+
     /**
-     * The counters a new proof was taken with are kept only if they are settled: read again once
-     * {@code verify-settle} has passed since, unmoved on both sides. A change the source had not yet published to
-     * its counters when the proof began would otherwise let a later write on the target balance it; a table that
-     * moved keeps its match for this run but is hashed again by the next.
+     * Keeps a run's result at once, its new proofs without their counters: a proof's counters become carriable only
+     * once they are settled, read again {@code verify-settle} after the proof began and unmoved on both sides (in
+     * the background, on connections of its own). A change the source had not yet published to its counters when
+     * the proof began would otherwise let a later write on the target balance it; a table that moved keeps its
+     * match for this run but is hashed again by the next.
      */
-    private Uni<List<TableContent>> settled(SqlConnection target, SqlConnection source, List<TableContent> compared,
-                                            Map<String, String> quotedNames) {
-        List<TableContent> fresh = compared.stream().filter(c -> c.result() == TableContent.Result.MATCH
-                && c.provenAt() != null && c.detail() == null && c.sourceChanges() != null).toList();
-        if (fresh.isEmpty()) {
-            return Uni.createFrom().item(compared);
+    private void store(Snapshot snapshot, PairInfo pair, DeepCheck result) {
+        List<TableContent> fresh = freshProofs(result.content());
+        DeepCheck held = fresh.isEmpty() ? result : result.withContent(result.content().stream()
+                .map(c -> fresh.contains(c) ? c.proven(c.provenAt(), null, null) : c).toList());
+        results.put(pair.name(), held);
+        DatabaseSettings source = database(pair.sourceDatabase());
+        DatabaseSettings target = database(pair.targetDatabase());
+        DatabaseSnapshot targetDb = snapshot.database(pair.targetDatabase());
+        if (fresh.isEmpty() || source == null || target == null || targetDb == null) {
+            return;
         }
+        Map<String, String> names = quotedNames(targetDb.subscriptions().stream()
+                .filter(s -> s.name().equals(pair.subscription())).flatMap(s -> s.tables().stream()).toList());
         Instant last = fresh.stream().map(TableContent::provenAt).max(Instant::compareTo).orElseThrow();
         java.time.Duration wait = java.time.Duration.between(Instant.now(), last.plus(config.verifySettle()));
         Uni<Void> pause = wait.isNegative() || wait.isZero() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
         Map<String, Changes> again = new ConcurrentHashMap<>();
-        return pause.chain(() -> Multi.createFrom().iterable(fresh)
-                        .onItem().transformToUniAndConcatenate(c -> changes(target, source, quotedNames.get(c.table()))
-                                .invoke(now -> again.put(c.table(), now)))
-                        .collect().asList())
-                .map(ignored -> compared.stream().map(c -> {
-                    Changes now = again.get(c.table());
-                    boolean still = now == null || (java.util.Objects.equals(now.source(), c.sourceChanges())
-                            && java.util.Objects.equals(now.target(), c.targetChanges()));
-                    return now == null || still ? c : c.proven(c.provenAt(), null, null);
-                }).toList());
+        pause.chain(() -> withConnection(source, Map.of(), s -> withConnection(target, Map.of(), t ->
+                        Multi.createFrom().iterable(fresh).filter(c -> names.containsKey(c.table()))
+                                .onItem().transformToUniAndConcatenate(c -> changes(t, s, names.get(c.table()))
+                                        .invoke(now -> again.put(c.table(), now)))
+                                .collect().asList())))
+                .subscribe().with(done -> results.computeIfPresent(pair.name(), (name, current) -> current != held ? current
+                        : held.withContent(held.content().stream().map(c -> settled(c, fresh, again)).toList())),
+                        failed -> { }); // unsettled proofs stay without counters: hashed again next run
+    }
+
+    /** The proof with its counters back when they did not move on either side since it began. */
+    static TableContent settled(TableContent held, List<TableContent> fresh, Map<String, Changes> again) {
+        Changes now = again.get(held.table());
+        return fresh.stream().filter(f -> f.table().equals(held.table()) && now != null
+                        && java.util.Objects.equals(now.source(), f.sourceChanges())
+                        && java.util.Objects.equals(now.target(), f.targetChanges()))
+                .findFirst().orElse(held);
     }
 
     /** A table's row changes on each side; null where its statistics show none. */

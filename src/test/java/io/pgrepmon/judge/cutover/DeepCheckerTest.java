@@ -106,4 +106,16 @@ class DeepCheckerTest {
         assertThat(DeepChecker.sameCatalogs(before, now.apply(null))).isFalse();
         assertThat(DeepChecker.sameCatalogs(null, now.apply(f))).isFalse();
     }
+
+    @Test
+    void aProofGetsItsCountersBackOnlyWhenTheyDidNotMoveOnEitherSide() {
+        io.pgrepmon.model.TableContent held = PROOF.proven(THEN, null, null);
+        assertThat(DeepChecker.settled(held, List.of(PROOF), Map.of("public.t", new DeepChecker.Changes(100L, 40L))))
+                .isEqualTo(PROOF);
+        assertThat(DeepChecker.settled(held, List.of(PROOF), Map.of("public.t", new DeepChecker.Changes(101L, 40L))))
+                .as("the source published one more change after the proof began").isEqualTo(held);
+        assertThat(DeepChecker.settled(held, List.of(PROOF), Map.of("public.t", new DeepChecker.Changes(100L, 41L))))
+                .isEqualTo(held);
+        assertThat(DeepChecker.settled(held, List.of(PROOF), Map.of())).as("not read again").isEqualTo(held);
+    }
 }

@@ -2,6 +2,7 @@ package io.pgrepmon.pipeline;
 
 import io.pgrepmon.config.Settings;
 import io.pgrepmon.judge.cutover.DeepChecker;
+import io.pgrepmon.model.CutoverCheck;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairCutover;
 import io.pgrepmon.publish.SnapshotHub;
@@ -31,6 +32,7 @@ public class DeepCheckJob {
     private final Duration interval;
     private final Duration verifyTimeout;
     private final Duration settle;
+    private final Duration quietPeriod;
     private final Map<String, Uni<Optional<PairCutover>>> inFlight = new ConcurrentHashMap<>();
 
     public DeepCheckJob(DeepChecker deepChecker, SnapshotHub hub, Scheduler scheduler, Settings settings) {
@@ -39,7 +41,9 @@ public class DeepCheckJob {
         this.scheduler = scheduler;
         this.interval = settings.get().cutover().deepCheckInterval();
         this.settle = settings.get().cutover().verifySettle();
-        this.verifyTimeout = settings.get().cutover().deepCheckTimeout().plus(settle).plus(settings.get().poll().staleAfter());
+        this.quietPeriod = settings.get().cutover().quietPeriod();
+        this.verifyTimeout = settings.get().cutover().deepCheckTimeout().plus(settle).plus(quietPeriod)
+                .plus(settings.get().poll().staleAfter());
     }
 
     void start(@Observes StartupEvent event) {
@@ -53,10 +57,11 @@ public class DeepCheckJob {
 
     /**
      * The gate at the moment of cutover: runs every deep check of the pair now, then answers with the verdict of
-     * the first snapshot taken after they finished and at least {@code verify-settle} after they began (so that it judges them against that
-     * tick's activity and lag, and against row counters that have had time to show a write on the target made
-     * just before). Concurrent calls for a pair share one run. Bounded by the deep-check timeout, the settle time
-     * and the time a tick may take.
+     * the first snapshot taken after they finished and at least {@code verify-settle} after they began (so that it
+     * judges them against that tick's activity and lag, and against row counters that have had time to show a write
+     * on the target made just before). Concurrent calls for a pair share one run. Bounded by the deep-check timeout, the settle time
+     * and the time a tick may take. When the source's quiet period is all that keeps the pair from Ready, it waits
+     * for that (bounded by the quiet period from the call) instead of answering Not ready.
      *
      * @return the verdict, or empty when there is no snapshot yet or no such pair
      */
@@ -72,20 +77,39 @@ public class DeepCheckJob {
         }
         // The deep checks read the catalogs' row counters first: the answer comes from a tick at least the settle
         // time after that (and after they finished), when a write on the target just before has shown.
-        Instant settled = Instant.now().plus(settle);
+        Instant begun = Instant.now();
+        Instant settled = begun.plus(settle);
+        // Called right after writes stopped, the source is quiet only a quiet period later: the gate waits for it
+        // rather than answer 409 for that alone, so one call answers as soon as the pair can be Ready.
+        Instant quietBy = begun.plus(quietPeriod);
         return deepChecker.runPair(latest.get().snapshot(), pair).flatMap(deep -> {
             if (deep.isEmpty()) {
                 return Uni.createFrom().item(Optional.<PairCutover>empty());
             }
             Instant done = Instant.now();
             return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(done)
-                            && p.snapshot().takenAt().isAfter(settled)).toUni()
+                            && p.snapshot().takenAt().isAfter(settled))
+                    .map(p -> p.snapshot().cutover().stream().filter(v -> v.pair().equals(pair)).findFirst())
+                    .filter(v -> !onlyQuieting(v.orElse(null)) || Instant.now().isAfter(quietBy))
+                    .toUni()
                     // the hub completes without an item when the monitor stops
-                    .onItem().ifNull().failWith(() -> new IllegalStateException("the monitor is stopping"))
-                    .map(p -> p.snapshot().cutover().stream().filter(v -> v.pair().equals(pair)).findFirst());
+                    .onItem().ifNull().failWith(() -> new IllegalStateException("the monitor is stopping"));
         }).ifNoItem().after(verifyTimeout).failWith(() -> new java.util.concurrent.TimeoutException(
                 "the deep checks and the next tick did not finish within " + verifyTimeout.toSeconds()
-                        + " s (monitor.cutover.deep-check-timeout and verify-settle, plus a tick)"));
+                        + " s (monitor.cutover.deep-check-timeout, verify-settle and quiet-period, plus a tick)"));
+    }
+
+    /**
+     * Whether the verdict waits only for the quiet period: nothing fails but source-quiet, and that because rows
+     * changed recently (no transaction open or prepared, nothing unknown).
+     */
+    static boolean onlyQuieting(PairCutover verdict) {
+        if (verdict == null) {
+            return false;
+        }
+        List<CutoverCheck> open = verdict.checks().stream().filter(c -> c.result() != CutoverCheck.Result.PASS).toList();
+        return open.size() == 1 && open.get(0).id().equals("source-quiet") && open.get(0).result() == CutoverCheck.Result.FAIL
+                && open.get(0).evidence().startsWith("rows changed ");
     }
 
     /** Runs the deep checks of every linked pair of the latest snapshot now; nothing before the first snapshot. */

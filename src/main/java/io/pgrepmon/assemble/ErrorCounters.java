@@ -59,7 +59,11 @@ final class ErrorCounters {
                 row.conflicts() == null ? null : confl, lastIncrease, base.firstSeen(), skipped);
     }
 
+    /**
+     * Drops the counters of subscriptions that are gone, but not the skipped changes they had seen: a subscription
+     * dropped and created again without a new copy still has the rows they left different.
+     */
     void forget(java.util.function.Predicate<String> gone) {
-        baselines.keySet().removeIf(gone);
+        baselines.entrySet().removeIf(e -> gone.test(e.getKey()) && e.getValue().skipped() == 0);
     }
 }

@@ -51,4 +51,18 @@ class ErrorCountersTest {
                 java.util.Map.of("update_missing", 0L, "delete_missing", 1L), START.plusSeconds(10)), START.plusSeconds(30));
         assertThat(more.skippedChanges()).isEqualTo(3);
     }
+
+    @Test
+    void aSubscriptionDroppedAndCreatedAgainKeepsTheSkippedChangesItHadSeen() {
+        ErrorCounters counters = new ErrorCounters(START.minusSeconds(3600));
+        counters.observe("db/sub", new SubscriptionStatsRow("sub", 0, 0, java.util.Map.of("delete_missing", 1L), null), START);
+        counters.observe("db/quiet", new SubscriptionStatsRow("quiet", 0, 0, java.util.Map.of("delete_missing", 0L), null), START);
+        counters.forget(key -> true);
+        SubscriptionStats again = counters.observe("db/sub", new SubscriptionStatsRow("sub", 0, 0,
+                java.util.Map.of("delete_missing", 0L), START.plusSeconds(5)), START.plusSeconds(10));
+        assertThat(again.skippedChanges()).isEqualTo(1);
+        SubscriptionStats fresh = counters.observe("db/quiet", new SubscriptionStatsRow("quiet", 2, 0,
+                java.util.Map.of("delete_missing", 0L), null), START.plusSeconds(10));
+        assertThat(fresh.newApplyErrors()).as("forgotten: its first reading is the baseline again").isZero();
+    }
 }

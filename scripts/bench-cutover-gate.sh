@@ -105,8 +105,11 @@ java -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$PORT -jar target/quarkus
 monitor=$!
 writer=
 trap 'kill $monitor ${writer:-} 2>/dev/null || true' EXIT
-until curl -fs "$API/cutover" >/dev/null 2>&1; do sleep 1; done
-pair=$(curl -fs "$API/cutover" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pair"])')
+pair=
+until [[ -n "$pair" ]]; do
+  sleep 1
+  pair=$(curl -fs "$API/cutover" 2>/dev/null | python3 -c 'import json,sys; v=json.load(sys.stdin); print(v[0]["pair"] if v else "")' 2>/dev/null || true)
+done
 
 # The writer: random rows of the HOT first tables, without pause, until it is stopped.
 src -c "CREATE OR REPLACE FUNCTION touch(n int, k bigint) RETURNS void LANGUAGE plpgsql AS \$\$

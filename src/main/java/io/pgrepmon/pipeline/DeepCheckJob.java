@@ -59,9 +59,10 @@ public class DeepCheckJob {
      * The gate at the moment of cutover: runs every deep check of the pair now, then answers with the verdict of
      * the first snapshot taken after they finished and at least {@code verify-settle} after they began (so that it
      * judges them against that tick's activity and lag, and against row counters that have had time to show a write
-     * on the target made just before). Concurrent calls for a pair share one run. Bounded by the deep-check timeout, the settle time
-     * and the time a tick may take. When the source's quiet period is all that keeps the pair from Ready, it waits
-     * for that (bounded by the quiet period from the call) instead of answering Not ready.
+     * on the target made just before). Concurrent calls for a pair share one run. Bounded by the deep-check
+     * timeout, the settle time, the quiet period and the time a tick may take. When the source's quiet period is
+     * all that keeps the pair from Ready, it waits for that (at most a quiet period from the call) instead of
+     * answering Not ready.
      *
      * @return the verdict, or empty when there is no snapshot yet or no such pair
      */

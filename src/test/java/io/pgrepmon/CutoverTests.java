@@ -43,15 +43,7 @@ class CutoverTests {
     }
 
     static JsonNode check(JsonNode verdict, String id) {
-        if (verdict.get("checks") == null) {
-            throw new AssertionError("no verdict yet: " + verdict);
-        }
-        for (JsonNode c : verdict.get("checks")) {
-            if (c.get("id").asText().equals(id)) {
-                return c;
-            }
-        }
-        throw new AssertionError("no check " + id + " in " + verdict);
+        return Snapshots.check(verdict, id);
     }
 
     static void deepCheck() {

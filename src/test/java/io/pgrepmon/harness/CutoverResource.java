@@ -1,9 +1,6 @@
 package io.pgrepmon.harness;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -11,12 +8,10 @@ import java.util.Map;
  * and the monitor's {@code pgrepmon_heartbeat}) for the cutover tests, with short observation windows, deep checks
  * on request only, and the heartbeat on: the pair must reach Ready although the monitor writes every tick.
  */
-public class CutoverResource implements QuarkusTestResourceLifecycleManager {
+public class CutoverResource extends PreparedPairResource {
 
     public static final String PAIR = "sub_shop";
     public static final Duration WINDOW = Duration.ofSeconds(3);
-
-    private ReplicationPair pair;
 
     @Override
     public Map<String, String> start() {
@@ -37,15 +32,7 @@ public class CutoverResource implements QuarkusTestResourceLifecycleManager {
         Replication.awaitTablesReady(target, "shop", Duration.ofSeconds(60));
         pair = ReplicationPair.of(source, target);
 
-        Map<String, String> config = new HashMap<>();
-        Replication.monitorDatabase(config, 0, "source", source, "shop", "source", null, PgCluster.SUPERUSER, source.password());
-        Replication.monitorDatabase(config, 1, "target", target, "shop", "target", "source", PgCluster.SUPERUSER, target.password());
-        config.put("monitor.refresh-interval", "1s");
-        config.put("monitor.connect-timeout", "500ms");
-        config.put("monitor.query-timeout", "800ms");
-        config.put("monitor.cutover.observation-window", WINDOW.toSeconds() + "s");
-        config.put("monitor.cutover.quiet-period", WINDOW.toSeconds() + "s");
-        config.put("monitor.cutover.deep-check-interval", "0s");
+        Map<String, String> config = Replication.cutoverMonitor(source, target, "shop", WINDOW);
         // The test's sessions close after each write, which publishes their row counters at once.
         config.put("monitor.cutover.verify-settle", "2s");
         // items may be sent in part (a row filter in CutoverTests); nothing else may.
@@ -55,15 +42,4 @@ public class CutoverResource implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
-    @Override
-    public void inject(TestInjector injector) {
-        injector.injectIntoFields(pair, new TestInjector.AnnotatedAndMatchesType(InjectReplicationPair.class, ReplicationPair.class));
-    }
-
-    @Override
-    public void stop() {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 }

@@ -49,6 +49,25 @@ public final class Replication {
     }
 
     /**
+     * The monitor's configuration for a cutover pair: {@code source} and {@code target} databases {@code dbname}
+     * watched as superuser every second (deadline 800 ms), with the observation window and quiet period given, and
+     * deep checks on request only.
+     */
+    public static java.util.Map<String, String> cutoverMonitor(PgCluster source, PgCluster target, String dbname,
+                                                               Duration window) {
+        java.util.Map<String, String> config = new java.util.HashMap<>();
+        monitorDatabase(config, 0, "source", source, dbname, "source", null, PgCluster.SUPERUSER, source.password());
+        monitorDatabase(config, 1, "target", target, dbname, "target", "source", PgCluster.SUPERUSER, target.password());
+        config.put("monitor.refresh-interval", "1s");
+        config.put("monitor.connect-timeout", "500ms");
+        config.put("monitor.query-timeout", "800ms");
+        config.put("monitor.cutover.observation-window", window.toSeconds() + "s");
+        config.put("monitor.cutover.quiet-period", window.toSeconds() + "s");
+        config.put("monitor.cutover.deep-check-interval", "0s");
+        return config;
+    }
+
+    /**
      * Adds one database to the monitor's configuration, as the flat keys a Quarkus test resource returns.
      * With a null cluster, the caller sets host and port itself.
      */

@@ -1,20 +1,15 @@
 package io.pgrepmon.harness;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
  * A PostgreSQL 18 pair replicating database {@code shop} (table {@code items}): 18 counts the conflicts after which
  * the subscriber skipped a change ({@code update_missing}, {@code delete_missing}).
  */
-public class SkippedChangesResource implements QuarkusTestResourceLifecycleManager {
+public class SkippedChangesResource extends PreparedPairResource {
 
     public static final String PAIR = "sub_items";
-
-    private ReplicationPair pair;
 
     @Override
     public Map<String, String> start() {
@@ -30,27 +25,7 @@ public class SkippedChangesResource implements QuarkusTestResourceLifecycleManag
         Replication.awaitTablesReady(target, "shop", Duration.ofSeconds(60));
         pair = ReplicationPair.of(source, target);
 
-        Map<String, String> config = new HashMap<>();
-        Replication.monitorDatabase(config, 0, "source", source, "shop", "source", null, PgCluster.SUPERUSER, source.password());
-        Replication.monitorDatabase(config, 1, "target", target, "shop", "target", "source", PgCluster.SUPERUSER, target.password());
-        config.put("monitor.refresh-interval", "1s");
-        config.put("monitor.connect-timeout", "500ms");
-        config.put("monitor.query-timeout", "800ms");
-        config.put("monitor.cutover.observation-window", "2s");
-        config.put("monitor.cutover.quiet-period", "2s");
-        config.put("monitor.cutover.deep-check-interval", "0s");
-        return config;
+        return Replication.cutoverMonitor(source, target, "shop", Duration.ofSeconds(2));
     }
 
-    @Override
-    public void inject(TestInjector injector) {
-        injector.injectIntoFields(pair, new TestInjector.AnnotatedAndMatchesType(InjectReplicationPair.class, ReplicationPair.class));
-    }
-
-    @Override
-    public void stop() {
-        if (pair != null) {
-            pair.close();
-        }
-    }
 }

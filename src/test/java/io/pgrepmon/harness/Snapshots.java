@@ -69,4 +69,17 @@ public final class Snapshots {
     public static String reasons(JsonNode component) {
         return component.get("health").get("reasons").toString();
     }
+
+    /** One check of a pair's verdict by its id; fails (so that awaits retry) when there is no verdict or no such check. */
+    public static JsonNode check(JsonNode verdict, String id) {
+        if (verdict.get("checks") == null) {
+            throw new AssertionError("no verdict yet: " + verdict);
+        }
+        for (JsonNode c : verdict.get("checks")) {
+            if (c.get("id").asText().equals(id)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no check " + id + " in " + verdict);
+    }
 }

@@ -7,7 +7,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * know the total ({@code bytes_total} is 0 for a copy from the network), so the percentage compares the bytes
  * received with the table's size on the source: an estimate, since COPY text and on-disk size differ.
  *
- * @param sourceBytes the table's size on the linked source ({@code pg_table_size}), null when not known
+ * @param sourceBytes the table's size on the linked source (see {@link TableReading#sizeBytes()}), null when not known
  * @param percent     bytesProcessed / sourceBytes, capped at 99.9 while the copy runs; null without sourceBytes
  */
 @RegisterForReflection

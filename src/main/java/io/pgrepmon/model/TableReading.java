@@ -12,7 +12,8 @@ import java.util.List;
  * @param identityUsable  whether UPDATE and DELETE can be replicated: a primary key (identity default), an
  *                        identity index, or identity full. Without it the source rejects UPDATE and DELETE on the
  *                        table once a publication publishes them
- * @param sizeBytes       {@code pg_table_size} (heap and TOAST, no indexes): the yardstick for initial copy progress
+ * @param sizeBytes       heap and TOAST pages ({@code relpages}, as of the last VACUUM or ANALYZE), no indexes: the
+ *                        yardstick for initial copy progress
  * @param estimatedRows   {@code reltuples}; null before the first VACUUM or ANALYZE
  */
 @RegisterForReflection

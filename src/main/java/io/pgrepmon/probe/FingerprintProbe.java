@@ -14,35 +14,67 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
 
     public static final String NAME = "fingerprint";
 
+    /**
+     * Relations that someone holds or awaits a lock on that conflicts with ours: anything that opens one of them
+     * (deparsing a table's expression takes ACCESS SHARE, reading a sequence's value ROW EXCLUSIVE) would wait
+     * behind it.
+     */
+    static String lockedAgainst(String ourMode) {
+        String conflicting = ourMode.equals("RowExclusiveLock")
+                ? "'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'"
+                : "'AccessExclusiveLock'";
+        return """
+                SELECT l.relation FROM pg_locks l
+                WHERE l.locktype = 'relation' AND l.mode IN (%s)
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())""".formatted(conflicting);
+    }
+
+    // Each catalog row of a user table is hashed on its own and the hashes summed: linear, no sort, and no deparsing
+    // (pg_get_expr and pg_get_indexdef open the table, so they wait behind a lock on it). The stored node trees
+    // are compared as text instead, which changes exactly when the definition does.
     private static final String SQL = """
             WITH t AS MATERIALIZED (
-                SELECT c.oid, n.nspname, c.relname, c.relfilenode, c.relreplident
+                SELECT c.oid, concat_ws(':', c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispartition,
+                                        c.relfilenode, c.relreplident) AS line
                 FROM pg_class c
                 JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                   AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp%%'
                   AND c.relname <> '%1$s'
+            ), parts(line) AS (
+                SELECT t.line FROM t
+                UNION ALL
+                SELECT concat_ws(',', a.attrelid, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attcollation,
+                                 a.attnotnull, a.attidentity, a.attgenerated, d.adbin::text)
+                FROM pg_attribute a
+                JOIN t ON t.oid = a.attrelid
+                LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+                WHERE a.attnum > 0 AND NOT a.attisdropped
+                UNION ALL
+                SELECT concat_ws(',', i.indexrelid, i.indrelid, ic.relam, i.indisunique, i.indisprimary, i.indisreplident,
+                                 i.indisvalid, i.indnkeyatts, i.indkey::text, i.indclass::text, i.indcollation::text,
+                                 i.indoption::text, i.indexprs::text, i.indpred::text, %6$s)
+                FROM pg_index i
+                JOIN t ON t.oid = i.indrelid
+                JOIN pg_class ic ON ic.oid = i.indexrelid
+                UNION ALL
+                SELECT concat_ws(',', tg.oid, tg.tgrelid, tg.tgenabled, tg.tgtype, tg.tgfoid, tg.tgqual::text, md5(p.prosrc))
+                FROM pg_trigger tg
+                JOIN t ON t.oid = tg.tgrelid
+                JOIN pg_proc p ON p.oid = tg.tgfoid
+                WHERE NOT tg.tgisinternal
+                UNION ALL
+                SELECT concat_ws(',', co.oid, co.conrelid, co.contype, co.condeferrable, co.condeferred, co.convalidated,
+                                 co.conkey::text, co.confrelid, co.confkey::text, co.confupdtype, co.confdeltype,
+                                 co.confmatchtype, co.conexclop::text, co.conbin::text)
+                FROM pg_constraint co
+                JOIN t ON t.oid = co.conrelid
+                UNION ALL
+                SELECT concat_ws(',', r.oid, r.ev_class, r.ev_enabled)
+                FROM pg_rewrite r
+                JOIN t ON t.oid = r.ev_class
             )
-            SELECT md5(coalesce((SELECT string_agg(concat_ws(':', t.oid, t.nspname, t.relname, t.relfilenode, t.relreplident,
-                       (SELECT string_agg(concat_ws(',', a.attnum, a.attname, a.atttypid, a.atttypmod, a.attcollation,
-                                                    a.attnotnull, a.attidentity, a.attgenerated,
-                                                    pg_get_expr(d.adbin, d.adrelid)),
-                                          ';' ORDER BY a.attnum)
-                        FROM pg_attribute a
-                        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-                        WHERE a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped),
-                       (SELECT string_agg(concat_ws(',', i.indexrelid, i.indisunique, i.indisprimary, i.indisreplident,
-                                                    i.indisvalid, pg_get_indexdef(i.indexrelid)),
-                                          ';' ORDER BY i.indexrelid)
-                        FROM pg_index i WHERE i.indrelid = t.oid),
-                       (SELECT string_agg(concat_ws(',', tg.oid, tg.tgenabled, tg.tgfoid, md5(p.prosrc)), ';' ORDER BY tg.oid)
-                        FROM pg_trigger tg JOIN pg_proc p ON p.oid = tg.tgfoid
-                        WHERE tg.tgrelid = t.oid AND NOT tg.tgisinternal),
-                       (SELECT string_agg(concat_ws(',', co.oid, pg_get_constraintdef(co.oid)), ';' ORDER BY co.oid)
-                        FROM pg_constraint co WHERE co.conrelid = t.oid),
-                       (SELECT string_agg(concat_ws(',', r.oid, r.ev_enabled), ';' ORDER BY r.oid)
-                        FROM pg_rewrite r WHERE r.ev_class = t.oid)),
-                   '|' ORDER BY t.oid) FROM t), '')) AS tables,
+            SELECT (SELECT md5(count(*) || ':' || coalesce(sum(hashtextextended(line, 0)), 0)) FROM parts) AS tables,
                    md5(coalesce((SELECT string_agg(concat_ws(':', p.oid, p.pubname, p.puballtables, p.pubinsert,
                                                     p.pubupdate, p.pubdelete, p.pubtruncate, p.pubviaroot),
                                           '|' ORDER BY p.oid) FROM pg_publication p), '')
@@ -56,9 +88,15 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                                  WHERE s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())), '')
                        || coalesce((SELECT string_agg(concat_ws(':', r.srsubid, r.srrelid), '|' ORDER BY r.srsubid, r.srrelid)
                                     FROM pg_subscription_rel r), '')) AS subscriptions,
-                   md5(coalesce((SELECT string_agg(concat_ws(':', schemaname, sequencename, last_value), '|'
-                                                   ORDER BY schemaname, sequencename)
-                                 FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')), ''))
+                   md5(coalesce((SELECT string_agg(concat_ws(':', n.nspname, c.relname,
+                                                             CASE WHEN c.oid IN (%7$s) THEN 'locked'
+                                                                  WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE')
+                                                                  THEN pg_sequence_last_value(c.oid)::text END),
+                                                   '|' ORDER BY n.nspname, c.relname)
+                                 FROM pg_class c
+                                 JOIN pg_namespace n ON n.oid = c.relnamespace
+                                 WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                                   AND n.nspname NOT LIKE 'pg\\_temp%%'), ''))
                        AS sequences,
                    (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
                     WHERE relname <> '%1$s')::bigint AS row_changes
@@ -83,12 +121,14 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
     public static String sql(ServerInfo server) {
         boolean v15 = server.versionNum() >= 150000;
         return SQL.formatted(HeartbeatProbe.TABLE,
-                v15 ? "r.prattrs::text, pg_get_expr(r.prqual, r.prrelid)" : "NULL",
+                v15 ? "r.prattrs::text, r.prqual::text" : "NULL",
                 v15 ? "coalesce((SELECT string_agg(concat_ws(':', pn.pnpubid, pn.pnnspid), '|' ORDER BY pn.oid)"
                         + " FROM pg_publication_namespace pn), '')" : "''",
                 Probe.since(server, 160000, "s.suborigin", "text"),
                 // Before 14 the public may not read pg_subscription.oid; the tables' srsubid still tells a recreated one.
-                server.versionNum() >= 140000 ? "s.oid" : "NULL");
+                server.versionNum() >= 140000 ? "s.oid" : "NULL",
+                Probe.since(server, 150000, "i.indnullsnotdistinct", "bool"),
+                lockedAgainst("RowExclusiveLock"));
     }
 
     @Override

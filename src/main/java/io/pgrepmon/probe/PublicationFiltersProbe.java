@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Tables a publication sends only in part, from {@code pg_publication_rel} (15+: {@code prattrs} is the column
  * list, {@code prqual} the row filter). Only tables named in a publication can carry either. Generated columns
- * are not counted as left out: the subscriber computes its own.
+ * are not counted as left out: the subscriber computes its own. A row filter is shown as text except on a table
+ * someone holds or awaits an ACCESS EXCLUSIVE lock on, where deparsing it would wait: it is still known to exist.
  */
 public final class PublicationFiltersProbe extends RoleProbe<PublicationFilter> {
 
@@ -25,14 +26,16 @@ public final class PublicationFiltersProbe extends RoleProbe<PublicationFilter> 
                          WHERE pr.prattrs IS NOT NULL AND a.attrelid = pr.prrelid AND a.attnum > 0
                            AND NOT a.attisdropped AND a.attgenerated = '' AND NOT (a.attnum = ANY (pr.prattrs))
                          ORDER BY a.attnum)::text[] AS omitted,
-                   pg_get_expr(pr.prqual, pr.prrelid) AS row_filter
+                   CASE WHEN pr.prqual IS NULL THEN NULL
+                        WHEN pr.prrelid IN (%s) THEN '(not shown while the table is locked)'
+                        ELSE pg_get_expr(pr.prqual, pr.prrelid) END AS row_filter
             FROM pg_publication_rel pr
             JOIN pg_publication p ON p.oid = pr.prpubid
             JOIN pg_class c ON c.oid = pr.prrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE pr.prattrs IS NOT NULL OR pr.prqual IS NOT NULL
             ORDER BY 1, 2, 3
-            """;
+            """.formatted(FingerprintProbe.lockedAgainst("AccessShareLock"));
 
     public PublicationFiltersProbe() {
         super(NAME, Role.SOURCE, 150000, SQL);

@@ -19,27 +19,33 @@ public final class TablesProbe extends RoleProbe<TableReading> {
     /** Its report's name: the cutover checks need to know that the source's tables were read. */
     public static final String NAME = "tables";
 
-    // pg_publication_tables is expanded once (MATERIALIZED), not once per table. pg_partition_ancestors returns
-    // nothing for a table that is not a partition, hence the direct match as well.
+    // Linear in the number of tables: each publication is expanded once and aggregated by relation, then joined;
+    // only a partition looks up its ancestors. The size is read from pg_class (as of the table's last VACUUM or
+    // ANALYZE): pg_table_size opens every table and so waits behind an ACCESS EXCLUSIVE lock on any one of them.
     static final String SQL = """
             WITH pub AS MATERIALIZED (
-                SELECT t.pubname::text AS pubname, c.oid AS relid
-                FROM pg_publication_tables t
-                JOIN pg_namespace n ON n.nspname = t.schemaname
-                JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.tablename
+                SELECT g.relid, array_agg(DISTINCT p.pubname::text ORDER BY p.pubname::text) AS pubs
+                FROM pg_publication p, LATERAL pg_get_publication_tables(p.pubname::text) g
+                GROUP BY g.relid
+            ), idx AS MATERIALIZED (
+                SELECT i.indrelid, bool_or(i.indisprimary) AS has_pk, bool_or(i.indisreplident) AS has_identity_index
+                FROM pg_index i
+                GROUP BY i.indrelid
             )
             SELECT n.nspname AS schema_name, c.relname AS table_name,
-                   ARRAY(SELECT DISTINCT p.pubname FROM pub p
-                         WHERE p.relid = c.oid
-                            OR p.relid IN (SELECT a.relid FROM pg_partition_ancestors(c.oid) a)
-                         ORDER BY 1)::text[] AS publications,
-                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) AS has_pk,
-                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisreplident) AS has_identity_index,
+                   coalesce(CASE WHEN c.relispartition
+                                 THEN ARRAY(SELECT DISTINCT u FROM pg_partition_ancestors(c.oid) a
+                                            JOIN pub q ON q.relid = a.relid, unnest(q.pubs) u ORDER BY 1)
+                                 ELSE p.pubs END, '{}')::text[] AS publications,
+                   coalesce(x.has_pk, false) AS has_pk, coalesce(x.has_identity_index, false) AS has_identity_index,
                    c.relreplident::text AS replident,
-                   pg_table_size(c.oid) AS size_bytes,
+                   (c.relpages::bigint + coalesce(toast.relpages, 0)) * current_setting('block_size')::bigint AS size_bytes,
                    c.reltuples::bigint AS estimated_rows
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid
+            LEFT JOIN pub p ON p.relid = c.oid
+            LEFT JOIN idx x ON x.indrelid = c.oid
             WHERE c.relkind = 'r' AND c.relpersistence IN ('p', 'u')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
               AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'

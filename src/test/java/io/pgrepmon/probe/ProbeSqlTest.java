@@ -78,9 +78,11 @@ class ProbeSqlTest {
 
     @Test
     void theFingerprintReadsRowFiltersAndSchemasFrom15AndTheOriginFrom16() {
-        assertThat(sql(FingerprintProbe.class, Role.SOURCE, 140000)).doesNotContain("prqual", "pg_publication_namespace", "suborigin")
-                .contains("relfilenode", "pg_attrdef", "pg_index", "pg_sequences", "pg_subscription_rel");
-        assertThat(sql(FingerprintProbe.class, Role.SOURCE, 150000)).contains("prqual", "prattrs", "pg_publication_namespace")
+        assertThat(sql(FingerprintProbe.class, Role.SOURCE, 140000))
+                .doesNotContain("prqual", "pg_publication_namespace", "suborigin", "indnullsnotdistinct")
+                .contains("relfilenode", "pg_attrdef", "pg_index", "pg_sequence_last_value", "pg_subscription_rel");
+        assertThat(sql(FingerprintProbe.class, Role.SOURCE, 150000))
+                .contains("prqual", "prattrs", "pg_publication_namespace", "indnullsnotdistinct")
                 .doesNotContain("suborigin");
         assertThat(sql(FingerprintProbe.class, Role.TARGET, 160000)).contains("s.suborigin");
         assertThat(sql(FingerprintProbe.class, Role.TARGET, 130000)).isEqualTo(sql(FingerprintProbe.class, Role.SOURCE, 130000));

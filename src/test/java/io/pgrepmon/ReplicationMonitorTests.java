@@ -105,6 +105,34 @@ class ReplicationMonitorTests {
         assertThat(status(p)).isEqualTo("healthy");
     }
 
+    /**
+     * The catalog probes are read again when the catalog changes, not every tick: their answer and its time stand
+     * while nothing changes, and a table created on the source shows within a few ticks.
+     */
+    @Test
+    @Order(2)
+    void catalogIsReadAgainWhenItChangesAndOnlyThen() throws InterruptedException {
+        String readAt = database(latest(), "source").get("catalogReadAt").asText();
+        assertThat(readAt).isNotEqualTo("null");
+        long sequence = latest().get("sequence").asLong();
+        await().atMost(Duration.ofSeconds(10)).until(() -> latest().get("sequence").asLong() >= sequence + 3);
+        JsonNode later = database(latest(), "source");
+        assertThat(later.get("catalogReadAt").asText()).as("three ticks on, nothing changed").isEqualTo(readAt);
+        assertThat(later.get("probes").toString()).contains("\"probe\":\"tables\"", "\"probe\":\"publications\"");
+        try {
+            pair.source().execute(ReplicationPair.DATABASE, "CREATE TABLE catalog_witness (id int PRIMARY KEY)");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode source = database(latest(), "source");
+                assertThat(source.get("tables").toString()).contains("\"name\":\"catalog_witness\"");
+                assertThat(Instant.parse(source.get("catalogReadAt").asText())).isAfter(Instant.parse(readAt));
+            });
+        } finally {
+            pair.source().execute(ReplicationPair.DATABASE, "DROP TABLE IF EXISTS catalog_witness");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(database(latest(), "source").get("tables").toString()).doesNotContain("catalog_witness"));
+    }
+
     @Test
     @Order(2)
     void webSocketReplaysTheLatestSnapshotThenPushesEachNewOne() {

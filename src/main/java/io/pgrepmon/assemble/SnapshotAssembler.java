@@ -155,7 +155,7 @@ public final class SnapshotAssembler {
         return new DatabaseSnapshot(settings.name(), settings.role(), settings.host(), settings.port(), settings.dbname(),
                 false, new Health(Status.DOWN, List.of("unreachable: " + reading.error())), null, reading.polledAt(),
                 reading.millis(), reading.error(), lastSuccess.get(settings.name()), failure.error(), failure.at(),
-                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, null);
+                reading.probes(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, null, null);
     }
 
     private DatabaseSnapshot source(DatabaseReading reading, Instant now, long tick) {
@@ -241,7 +241,7 @@ public final class SnapshotAssembler {
                 failure == null ? null : failure.error(), failure == null ? null : failure.at(), reading.probes(),
                 privileges(reading), slots, senders, publications, reading.rows(PublicationFiltersProbe.class), tables,
                 subscriptions, activity,
-                first(reading.rows(HeartbeatProbe.class)), first(reading.rows(FingerprintProbe.class)));
+                first(reading.rows(HeartbeatProbe.class)), reading.catalogReadAt(), first(reading.rows(FingerprintProbe.class)));
     }
 
     private static <T> T first(List<T> rows) {

@@ -72,7 +72,7 @@ public final class ConfigValidator {
 
     private static MonitorSettings.Poll poll(MonitorConfig config) {
         return new MonitorSettings.Poll(config.refreshInterval(), config.connectTimeout(), config.queryTimeout(),
-                config.idleTimeout(), config.tcpKeepAlive());
+                config.idleTimeout(), config.tcpKeepAlive(), config.catalogInterval());
     }
 
     private static MonitorSettings.Thresholds thresholds(MonitorConfig.Thresholds t) {
@@ -290,6 +290,10 @@ public final class ConfigValidator {
         }
         positiveAndBelowInterval("monitor.connect-timeout", config.connectTimeout(), interval, problems);
         positiveAndBelowInterval("monitor.query-timeout", config.queryTimeout(), interval, problems);
+        if (config.catalogInterval().compareTo(config.refreshInterval()) < 0) {
+            problems.add("monitor.catalog-interval (" + config.catalogInterval() + ") is shorter than monitor.refresh-interval ("
+                    + config.refreshInterval() + "): give at least the interval, e.g. 1m");
+        }
         if (config.idleTimeout().isNegative()) {
             problems.add("monitor.idle-timeout is negative: use a duration such as 10m, or 0 to keep connections open");
         }

@@ -43,6 +43,14 @@ public interface MonitorConfig {
     Duration idleTimeout();
 
     /**
+     * The oldest the catalog may be (tables with their publications, keys, replica identity and sizes, and the hash
+     * of the table definitions): it is read again when the catalog counters say it changed, and at least this often,
+     * since a server may publish those counters late or lose them. At least the refresh interval.
+     */
+    @WithDefault("1m")
+    Duration catalogInterval();
+
+    /**
      * TCP keepalive on the database connections, so that a peer that vanished without closing is noticed by the
      * operating system even between polls.
      */

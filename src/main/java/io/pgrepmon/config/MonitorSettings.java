@@ -25,9 +25,10 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      * @param queryTimeout   one database's deadline per tick, also its {@code statement_timeout}
      * @param idleTimeout    how long an idle connection is kept (zero: forever)
      * @param tcpKeepAlive   whether TCP keepalive is on for the monitor's connections
+     * @param catalogInterval the oldest the catalog probes' answer and the table definitions' hash may be
      */
     public record Poll(Duration interval, Duration connectTimeout, Duration queryTimeout, Duration idleTimeout,
-                       boolean tcpKeepAlive) {
+                       boolean tcpKeepAlive, Duration catalogInterval) {
 
         /**
          * The oldest the latest snapshot may be while polling works: a tick may run up to its deadline, the next one

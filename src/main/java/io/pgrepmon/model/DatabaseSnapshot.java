@@ -21,6 +21,8 @@ import java.util.List;
  * @param activity      write activity and large objects (null when not read); on a target, the writers other than
  *                      its subscriptions' workers, and no {@code unchangedSince}
  * @param heartbeat     the heartbeat row written (source) or applied (target); null without a heartbeat
+ * @param catalogReadAt when {@code tables}, {@code publications} and {@code publicationFilters} were read: they are
+ *                      read again when the catalog changes, and at least every {@code monitor.catalog-interval}
  * @param fingerprint   what deep results are judged against (not published: its hashes mean nothing to a reader);
  *                      null when not read
  */
@@ -32,7 +34,7 @@ public record DatabaseSnapshot(String name, Role role, String host, int port, St
                                List<PublicationInfo> publications,
                                List<PublicationFilter> publicationFilters, List<TableInfo> tables,
                                List<SubscriptionInfo> subscriptions, SourceActivity activity, Heartbeat heartbeat,
-                               @JsonIgnore Fingerprint fingerprint) {
+                               Instant catalogReadAt, @JsonIgnore Fingerprint fingerprint) {
 
     public DatabaseSnapshot {
         probes = List.copyOf(probes);

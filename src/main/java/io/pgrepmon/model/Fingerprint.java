@@ -15,7 +15,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param sequences     the sequences' last values the role may read
  * @param rowChanges    rows inserted, updated and deleted in user tables (the heartbeat aside), by anyone,
  *                      including an apply worker
+ * @param catalogChanges the row counters of the catalogs that define tables when {@code tables} was hashed: the
+ *                      cheap test of whether it must be hashed again
+ * @param tablesRead    whether {@code tables} was hashed in this read; false when it was carried from an earlier
+ *                      one because the catalog counters had not moved (which a late or lost counter can fool)
  */
 @RegisterForReflection
-public record Fingerprint(String tables, String publications, String subscriptions, String sequences, long rowChanges) {
+public record Fingerprint(String tables, String publications, String subscriptions, String sequences, long rowChanges,
+                          String catalogChanges, boolean tablesRead) {
 }

@@ -6,6 +6,7 @@ import io.pgrepmon.judge.cutover.CutoverEvaluator;
 import io.pgrepmon.judge.cutover.DeepChecker;
 import io.pgrepmon.model.ContentProgress;
 import io.pgrepmon.model.DatabaseSnapshot;
+import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairInfo;
 import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.publish.SnapshotHub;
@@ -14,6 +15,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,6 +27,8 @@ public class CutoverStage {
     private final MonitorSettings.Cutover config;
     private final Instant monitorStart;
     private final Map<String, Long> acknowledgedSkipped = new ConcurrentHashMap<>();
+    private volatile Set<String> toConfirm = Set.of();
+    private final Set<String> requested = ConcurrentHashMap.newKeySet();
 
     public CutoverStage(DeepChecker deepChecker, Settings settings, SnapshotHub hub) {
         this.deepChecker = deepChecker;
@@ -34,9 +38,29 @@ public class CutoverStage {
 
     public Snapshot apply(Snapshot snapshot) {
         Map<String, ContentProgress> progress = deepChecker.progress();
-        return snapshot.withCutover(CutoverEvaluator.evaluate(snapshot, deepChecker.results(), config, monitorStart,
+        Map<String, DeepCheck> results = deepChecker.results();
+        toConfirm = CutoverEvaluator.catalogsToConfirm(snapshot, results);
+        return snapshot.withCutover(CutoverEvaluator.evaluate(snapshot, results, config, monitorStart,
                         Map.copyOf(acknowledgedSkipped), Instant.now()).stream()
                 .map(v -> v.withContentProgress(progress.get(v.pair()))).toList());
+    }
+
+    /**
+     * The databases whose table definitions the next tick must hash for the deep results resting on them to hold:
+     * Ready is never judged on a hash carried from an earlier tick.
+     */
+    public Set<String> catalogsToConfirm() {
+        Set<String> all = new java.util.HashSet<>(toConfirm);
+        for (String name : Set.copyOf(requested)) {
+            requested.remove(name);
+            all.add(name);
+        }
+        return all;
+    }
+
+    /** Has the next tick hash these databases' table definitions: a deep check of them has just finished. */
+    public void confirmNextTick(Set<String> databases) {
+        requested.addAll(databases);
     }
 
     /**

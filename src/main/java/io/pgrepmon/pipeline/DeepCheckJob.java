@@ -5,6 +5,7 @@ import io.pgrepmon.judge.cutover.DeepChecker;
 import io.pgrepmon.model.CutoverCheck;
 import io.pgrepmon.model.DeepCheck;
 import io.pgrepmon.model.PairCutover;
+import io.pgrepmon.model.Snapshot;
 import io.pgrepmon.publish.SnapshotHub;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The deep cutover checks, on their slow schedule and on request, over the pairs of the latest snapshot. */
@@ -28,6 +30,7 @@ public class DeepCheckJob {
 
     private final DeepChecker deepChecker;
     private final SnapshotHub hub;
+    private final CutoverStage cutover;
     private final Scheduler scheduler;
     private final Duration interval;
     private final Duration verifyTimeout;
@@ -35,8 +38,10 @@ public class DeepCheckJob {
     private final Duration quietPeriod;
     private final Map<String, Uni<Optional<PairCutover>>> inFlight = new ConcurrentHashMap<>();
 
-    public DeepCheckJob(DeepChecker deepChecker, SnapshotHub hub, Scheduler scheduler, Settings settings) {
+    public DeepCheckJob(DeepChecker deepChecker, CutoverStage cutover, SnapshotHub hub, Scheduler scheduler,
+                        Settings settings) {
         this.deepChecker = deepChecker;
+        this.cutover = cutover;
         this.hub = hub;
         this.scheduler = scheduler;
         this.interval = settings.get().cutover().deepCheckInterval();
@@ -88,6 +93,7 @@ public class DeepCheckJob {
                 return Uni.createFrom().item(Optional.<PairCutover>empty());
             }
             Instant done = Instant.now();
+            confirmNextTick(latest.get().snapshot(), Set.of(pair));
             return hub.updates().filter(p -> p.snapshot().takenAt().isAfter(done)
                             && p.snapshot().takenAt().isAfter(settled))
                     .map(p -> p.snapshot().cutover().stream().filter(v -> v.pair().equals(pair)).findFirst())
@@ -115,7 +121,17 @@ public class DeepCheckJob {
 
     /** Runs the deep checks of every linked pair of the latest snapshot now; nothing before the first snapshot. */
     public Uni<List<DeepCheck>> runNow() {
-        return hub.latest().map(published -> deepChecker.runAll(published.snapshot()))
+        return hub.latest().map(published -> deepChecker.runAll(published.snapshot())
+                        .invoke(done -> confirmNextTick(published.snapshot(),
+                                done.stream().map(DeepCheck::pair).collect(java.util.stream.Collectors.toSet()))))
                 .orElseGet(() -> Uni.createFrom().item(List.of()));
+    }
+
+    /** So that the next tick judges fresh deep results against table definitions hashed in it, not carried. */
+    private void confirmNextTick(Snapshot snapshot, Set<String> pairs) {
+        Set<String> databases = new java.util.HashSet<>();
+        snapshot.pairs().stream().filter(p -> pairs.contains(p.name()))
+                .forEach(p -> databases.addAll(List.of(p.sourceDatabase(), p.targetDatabase())));
+        cutover.confirmNextTick(databases);
     }
 }

@@ -71,7 +71,7 @@ public class PollJob {
     Uni<Void> tick() {
         Instant start = Instant.now();
         long t0 = System.nanoTime();
-        return read.read()
+        return read.read(cutover.catalogsToConfirm())
                 .map(readings -> assemble.assemble(readings, start, (System.nanoTime() - t0) / 1_000_000))
                 .map(trends::apply)
                 .map(cutover::apply)

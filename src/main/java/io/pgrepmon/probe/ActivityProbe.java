@@ -28,11 +28,22 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscribed,
                    (SELECT count(*) FROM pg_subscription
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscriptions,
-                   (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
-                    WHERE relname <> '%1$s')::bigint AS row_changes,
+                   %3$s AS row_changes,
                    current_setting('default_transaction_read_only')::boolean AS read_only,
                    (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects
             """;
+
+    /**
+     * Rows inserted, updated and deleted in user tables, the heartbeat aside: what {@code pg_stat_user_tables} sums,
+     * read from its functions directly, which costs half as much with thousands of tables.
+     */
+    static final String ROW_CHANGES = """
+            (SELECT coalesce(sum(pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid)
+                                 + pg_stat_get_tuples_deleted(c.oid)), 0)
+             FROM pg_class c
+             JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'm', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname !~ '^pg_toast' AND c.relname <> '%s')::bigint""".formatted(HeartbeatProbe.TABLE);
 
     // Apply, table-sync and parallel apply workers ('logical replication worker' before 17).
     private static final String REPLICATION_WORKERS = "\n      AND backend_type NOT LIKE 'logical replication %'";
@@ -48,7 +59,7 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     @Override
     public String sql(DatabaseSettings db, ServerInfo server) {
-        return SQL.formatted(HeartbeatProbe.TABLE, db.role() == Role.TARGET ? REPLICATION_WORKERS : "");
+        return SQL.formatted(HeartbeatProbe.TABLE, db.role() == Role.TARGET ? REPLICATION_WORKERS : "", ROW_CHANGES);
     }
 
     @Override

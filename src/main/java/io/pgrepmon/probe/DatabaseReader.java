@@ -2,6 +2,7 @@ package io.pgrepmon.probe;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.db.DatabaseClient;
+import io.pgrepmon.model.Fingerprint;
 import io.pgrepmon.model.ProbeReport;
 import io.pgrepmon.model.ServerInfo;
 import io.smallrye.mutiny.Uni;
@@ -14,61 +15,148 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Reads one database: the server first, then every registered probe that applies, under one deadline.
- * Never fails: an unreachable or slow database becomes a reading with its error.
+ * Reads one database under one deadline: the server and every registered probe that applies. Never fails: an
+ * unreachable or slow database becomes a reading with its error.
+ *
+ * <p>One round trip per tick: the statements are pipelined on the one connection, with the server's version and
+ * recovery state from the last tick choosing them (read again first when they are not known, and everything read
+ * again when this tick's differ). The catalog probes ({@link Probe.Cadence#CATALOG}) are read in a second round
+ * trip only when the tick's catalog fingerprint differs from the one they were read after, or they are
+ * {@code monitor.catalog-interval} old; otherwise their last answer stands, with its time in the reading.
  */
 public final class DatabaseReader {
 
     private final Duration deadline;
+    private final Duration catalogInterval;
+    private final Map<String, Known> known = new ConcurrentHashMap<>();
 
-    /** @param deadline how long one database may take to answer all its probes (monitor.query-timeout) */
-    public DatabaseReader(Duration deadline) {
+    /**
+     * What the last ticks learned of a database.
+     *
+     * @param hashed   the last fingerprint whose table definitions were hashed, and {@code hashedAt} when
+     * @param catalog  the catalog probes' last runs
+     */
+    private record Known(ServerInfo server, Fingerprint hashed, Instant hashedAt, CatalogRead catalog) {
+    }
+
+    /** The catalog probes' runs, and the fingerprint of the tick they were read in (read just before them). */
+    private record CatalogRead(Fingerprint after, Instant readAt, List<Run> runs) {
+
+        boolean stillHolds(Fingerprint now, Instant at, Duration maxAge) {
+            return now != null && after != null && now.tables().equals(after.tables())
+                    && now.publications().equals(after.publications())
+                    && at.isBefore(readAt.plus(maxAge)) && runs.stream().allMatch(Run::complete);
+        }
+    }
+
+    /**
+     * @param deadline        how long one database may take to answer all its probes (monitor.query-timeout)
+     * @param catalogInterval the oldest the catalog probes' answer and the table definitions' hash may be
+     */
+    public DatabaseReader(Duration deadline, Duration catalogInterval) {
         this.deadline = deadline;
+        this.catalogInterval = catalogInterval;
     }
 
     public Uni<DatabaseReading> read(DatabaseClient client) {
+        return read(client, false);
+    }
+
+    /** @param hashTables hash the table definitions this tick whatever the catalog counters say */
+    public Uni<DatabaseReading> read(DatabaseClient client, boolean hashTables) {
         DatabaseSettings db = client.settings();
         Instant polledAt = Instant.now();
         long t0 = System.nanoTime();
-        return client.pool().withConnection(connection -> ServerInfoProbe.read(connection)
-                        .flatMap(server -> readProbes(connection, db, server, polledAt, t0)))
+        Known last = known.get(db.name());
+        return client.pool().withConnection(connection -> {
+                    Uni<ServerInfo> server = last == null ? ServerInfoProbe.read(connection) : Uni.createFrom().item(last.server());
+                    return server.flatMap(s -> readProbes(connection, db, s, last, hashTables, polledAt, t0));
+                })
                 .ifNoItem().after(deadline).failWith(() -> new TimeoutException(
                         "no answer within " + deadline.toMillis() + " ms (monitor.query-timeout)"))
                 .onFailure(TimeoutException.class).invoke(client::reset)
+                .onFailure().invoke(() -> known.remove(db.name()))
                 .onFailure().recoverWithItem(e -> DatabaseReading.unreachable(db, polledAt, millisSince(t0),
                         db.redact(client.explain(describe(e)))));
     }
 
     private record Run(Probe<?> probe, List<?> rows, ProbeReport report) {
+
+        @SuppressWarnings({"unchecked", "rawtypes"}) // the rows are this probe's own
+        boolean complete() {
+            return rows != null && ((Probe) probe).complete(rows);
+        }
     }
 
-    private Uni<DatabaseReading> readProbes(SqlConnection connection, DatabaseSettings db, ServerInfo server,
-                                            Instant polledAt, long t0) {
-        // The queries are pipelined on the one connection: each probe runs and fails on its own.
-        List<Uni<Run>> runs = Probes.ALL.stream().filter(p -> p.appliesTo(db, server))
-                .map(p -> run(p, connection, db, server)).toList();
-        Uni<List<Run>> all = runs.isEmpty() ? Uni.createFrom().item(List.of()) : Uni.join().all(runs).andFailFast();
-        return all.map(done -> {
-            List<ProbeReport> reports = new ArrayList<>(done.size());
-            Map<Class<?>, List<?>> rows = new LinkedHashMap<>();
-            for (Run run : done) {
-                reports.add(run.report());
-                if (run.rows() != null) {
-                    rows.put(run.probe().getClass(), run.rows());
-                }
+    /**
+     * @param assumed the server as last seen (or just read): it chooses the statements, and when this tick's
+     *                answer differs in what chooses them, the database is read again with it
+     */
+    private Uni<DatabaseReading> readProbes(SqlConnection connection, DatabaseSettings db, ServerInfo assumed, Known last,
+                                            boolean hashTables, Instant polledAt, long t0) {
+        Fingerprint previous = last == null ? null : last.hashed();
+        boolean hash = hashTables || previous == null || !polledAt.isBefore(last.hashedAt().plus(catalogInterval));
+        List<Uni<Run>> runs = new ArrayList<>();
+        Uni<ServerInfo> server = ServerInfoProbe.read(connection);
+        Probes.ALL.stream().filter(p -> p.cadence() == Probe.Cadence.TICK && p.appliesTo(db, assumed))
+                .forEach(p -> runs.add(p instanceof FingerprintProbe
+                        ? run(p, () -> FingerprintProbe.read(connection, assumed, previous, hash).map(List::of), db)
+                        : run(p, () -> p.read(connection, db, assumed), db)));
+        return Uni.combine().all().unis(server, Uni.join().all(runs).andFailFast()).asTuple().flatMap(done -> {
+            ServerInfo now = done.getItem1();
+            if (last != null && (now.versionNum() != assumed.versionNum() || now.inRecovery() != assumed.inRecovery())) {
+                known.remove(db.name());
+                return readProbes(connection, db, now, null, true, polledAt, t0);
             }
-            return new DatabaseReading(db, polledAt, millisSince(t0), server, null, reports, rows);
+            List<Run> tick = done.getItem2();
+            Fingerprint fingerprint = tick.stream().filter(r -> r.probe() instanceof FingerprintProbe && r.rows() != null)
+                    .map(r -> (Fingerprint) r.rows().get(0)).findFirst().orElse(null);
+            boolean hashed = fingerprint != null && fingerprint.tablesRead();
+            CatalogRead catalog = last == null ? null : last.catalog();
+            Uni<CatalogRead> catalogRead = catalog != null && catalog.stillHolds(fingerprint, polledAt, catalogInterval)
+                    ? Uni.createFrom().item(catalog)
+                    : readCatalog(connection, db, now).map(r -> new CatalogRead(fingerprint, Instant.now(), r));
+            return catalogRead.map(read -> {
+                known.put(db.name(), new Known(now, hashed ? fingerprint : previous,
+                        hashed ? polledAt : last == null ? null : last.hashedAt(), read));
+                List<Run> all = new ArrayList<>(tick);
+                all.addAll(read.runs());
+                return reading(db, now, polledAt, t0, all, read.runs().isEmpty() ? null : read.readAt());
+            });
         });
     }
 
+    private Uni<List<Run>> readCatalog(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
+        List<Uni<Run>> runs = Probes.ALL.stream().filter(p -> p.cadence() == Probe.Cadence.CATALOG && p.appliesTo(db, server))
+                .map(p -> run(p, () -> p.read(connection, db, server), db)).toList();
+        return runs.isEmpty() ? Uni.createFrom().item(List.of()) : Uni.join().all(runs).andFailFast();
+    }
+
+    private static DatabaseReading reading(DatabaseSettings db, ServerInfo server, Instant polledAt, long t0, List<Run> done,
+                                           Instant catalogReadAt) {
+        // Reports in the order the probes are registered, whichever round trip read them.
+        List<Run> ordered = new ArrayList<>(done);
+        ordered.sort(java.util.Comparator.comparingInt(r -> Probes.ALL.indexOf(r.probe())));
+        List<ProbeReport> reports = new ArrayList<>(ordered.size());
+        Map<Class<?>, List<?>> rows = new LinkedHashMap<>();
+        for (Run run : ordered) {
+            reports.add(run.report());
+            if (run.rows() != null) {
+                rows.put(run.probe().getClass(), run.rows());
+            }
+        }
+        return new DatabaseReading(db, polledAt, millisSince(t0), server, null, reports, rows, catalogReadAt);
+    }
+
     /** Runs one probe; its failure is reported and leaves it without rows, the others go on. */
-    private static Uni<Run> run(Probe<?> probe, SqlConnection connection, DatabaseSettings db, ServerInfo server) {
+    private static Uni<Run> run(Probe<?> probe, java.util.function.Supplier<Uni<? extends List<?>>> read, DatabaseSettings db) {
         long t0 = System.nanoTime();
-        return probe.read(connection, db, server)
-                .map(rows -> new Run(probe, rows, new ProbeReport(probe.name(), millisSince(t0), null)))
+        return Uni.createFrom().deferred(read)
+                .map(rows -> new Run(probe, (List<?>) rows, new ProbeReport(probe.name(), millisSince(t0), null)))
                 .onFailure().recoverWithItem(e -> new Run(probe, null,
                         new ProbeReport(probe.name(), millisSince(t0), db.redact(describeProbeFailure(e)))));
     }

@@ -12,10 +12,12 @@ import java.util.Map;
  * What one poll of one database produced, before anything is judged of it: each probe's rows, keyed by the
  * probe's class. A probe that did not apply or failed has no rows; its report (or its lack of one) says which.
  *
- * @param server null when the database could not be reached; {@code error} says why
+ * @param server        null when the database could not be reached; {@code error} says why
+ * @param catalogReadAt when the catalog probes' rows were read (an earlier tick's, while the catalog is unchanged);
+ *                      null when none was read
  */
 public record DatabaseReading(DatabaseSettings database, Instant polledAt, long millis, ServerInfo server, String error,
-                              List<ProbeReport> probes, Map<Class<?>, List<?>> rows) {
+                              List<ProbeReport> probes, Map<Class<?>, List<?>> rows, Instant catalogReadAt) {
 
     public DatabaseReading {
         probes = List.copyOf(probes);
@@ -23,7 +25,7 @@ public record DatabaseReading(DatabaseSettings database, Instant polledAt, long 
     }
 
     public static DatabaseReading unreachable(DatabaseSettings database, Instant polledAt, long millis, String error) {
-        return new DatabaseReading(database, polledAt, millis, null, error, List.of(), Map.of());
+        return new DatabaseReading(database, polledAt, millis, null, error, List.of(), Map.of(), null);
     }
 
     public boolean reachable() {

@@ -3,7 +3,12 @@ package io.pgrepmon.probe;
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.model.Fingerprint;
 import io.pgrepmon.model.ServerInfo;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.util.List;
 
 /**
  * The catalog fingerprint of a source or a target (see {@link Fingerprint}), read every tick and by each deep
@@ -32,8 +37,20 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
     // Each catalog row of a user table is hashed on its own and the hashes summed: linear, no sort, and no deparsing
     // (pg_get_expr and pg_get_indexdef open the table, so they wait behind a lock on it). The stored node trees
     // are compared as text instead, which changes exactly when the definition does.
+    // $1: the catalog counters at the last hash of the table definitions, $2: hash them regardless. The hash is an
+    // InitPlan behind the CASE, so PostgreSQL runs it only when it is needed.
     private static final String SQL = """
-            WITH t AS MATERIALIZED (
+            WITH changes AS MATERIALIZED (
+                SELECT string_agg(coalesce(pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid)
+                                           + pg_stat_get_tuples_deleted(c.oid), 0)::text, ',' ORDER BY c.oid) AS token
+                FROM pg_class c
+                WHERE c.oid IN ('pg_catalog.pg_class'::regclass, 'pg_catalog.pg_attribute'::regclass,
+                                'pg_catalog.pg_attrdef'::regclass, 'pg_catalog.pg_index'::regclass,
+                                'pg_catalog.pg_constraint'::regclass, 'pg_catalog.pg_trigger'::regclass,
+                                'pg_catalog.pg_rewrite'::regclass, 'pg_catalog.pg_namespace'::regclass,
+                                'pg_catalog.pg_proc'::regclass, 'pg_catalog.pg_inherits'::regclass,
+                                'pg_catalog.pg_depend'::regclass)
+            ), t AS MATERIALIZED (
                 SELECT c.oid, concat_ws(':', c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispartition,
                                         c.relfilenode, c.relreplident) AS line
                 FROM pg_class c
@@ -74,7 +91,10 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                 FROM pg_rewrite r
                 JOIN t ON t.oid = r.ev_class
             )
-            SELECT (SELECT md5(count(*) || ':' || coalesce(sum(hashtextextended(line, 0)), 0)) FROM parts) AS tables,
+            SELECT (SELECT token FROM changes) AS catalog_changes,
+                   CASE WHEN $2::bool OR $1::text IS DISTINCT FROM (SELECT token FROM changes)
+                        THEN (SELECT md5(count(*) || ':' || coalesce(sum(hashtextextended(line, 0)), 0)) FROM parts)
+                   END AS tables,
                    md5(coalesce((SELECT string_agg(concat_ws(':', p.oid, p.pubname, p.puballtables, p.pubinsert,
                                                     p.pubupdate, p.pubdelete, p.pubtruncate, p.pubviaroot),
                                           '|' ORDER BY p.oid) FROM pg_publication p), '')
@@ -98,8 +118,7 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                                  WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                                    AND n.nspname NOT LIKE 'pg\\_temp%%'), ''))
                        AS sequences,
-                   (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
-                    WHERE relname <> '%1$s')::bigint AS row_changes
+                   %8$s AS row_changes
             """;
 
     @Override
@@ -128,16 +147,38 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                 // Before 14 the public may not read pg_subscription.oid; the tables' srsubid still tells a recreated one.
                 server.versionNum() >= 140000 ? "s.oid" : "NULL",
                 Probe.since(server, 150000, "i.indnullsnotdistinct", "bool"),
-                lockedAgainst("RowExclusiveLock"));
+                lockedAgainst("RowExclusiveLock"),
+                ActivityProbe.ROW_CHANGES);
     }
 
     @Override
     public Fingerprint map(Row row, ServerInfo server) {
-        return of(row);
+        return of(row, null);
     }
 
-    public static Fingerprint of(Row row) {
-        return new Fingerprint(row.getString("tables"), row.getString("publications"), row.getString("subscriptions"),
-                row.getString("sequences"), row.getLong("row_changes"));
+    /** Every part read, the table definitions hashed. */
+    @Override
+    public Uni<List<Fingerprint>> read(SqlConnection connection, DatabaseSettings db, ServerInfo server) {
+        return read(connection, server, null, true).map(List::of);
+    }
+
+    /**
+     * The fingerprint, hashing the table definitions again only when asked to or when the catalogs' row counters
+     * moved since {@code previous} hashed them; otherwise its hash is carried, with {@link Fingerprint#tablesRead()}
+     * false. The counters are the cheap test (a few values, against a scan of every column and index); since a
+     * server may publish them seconds late, or lose them (13 and 14 send them over UDP), whoever must be sure asks
+     * for the hash.
+     */
+    public static Uni<Fingerprint> read(SqlConnection connection, ServerInfo server, Fingerprint previous, boolean hash) {
+        Tuple params = Tuple.tuple().addString(previous == null ? null : previous.catalogChanges())
+                .addBoolean(hash || previous == null);
+        return connection.preparedQuery(sql(server)).execute(params).map(rows -> of(rows.iterator().next(), previous));
+    }
+
+    private static Fingerprint of(Row row, Fingerprint previous) {
+        String tables = row.getString("tables");
+        return new Fingerprint(tables != null ? tables : previous.tables(), row.getString("publications"),
+                row.getString("subscriptions"), row.getString("sequences"), row.getLong("row_changes"),
+                row.getString("catalog_changes"), tables != null);
     }
 }

@@ -20,6 +20,31 @@ public interface Probe<T> {
     /** Short name used in probe reports, e.g. {@code slots}. */
     String name();
 
+    /** How often its answer changes, and so how often it is read; most probes are read every tick. */
+    default Cadence cadence() {
+        return Cadence.TICK;
+    }
+
+    /**
+     * Whether this answer may stand for later ticks ({@link Cadence#CATALOG}): false when part of it could not be
+     * read this time, so that the next tick reads it again.
+     */
+    default boolean complete(List<T> rows) {
+        return true;
+    }
+
+    /** When a probe is read. */
+    enum Cadence {
+        /** Every tick: positions, slots, workers, counters. */
+        TICK,
+        /**
+         * The catalog (tables, publications, sizes, keys and replica identity): read again only when the catalog
+         * fingerprint read that tick differs from the one it was last read after, or once it is
+         * {@code monitor.catalog-interval} old; in between its last answer stands.
+         */
+        CATALOG
+    }
+
     /** Whether this probe reads anything on this database (its role and settings) and server (its version). */
     boolean appliesTo(DatabaseSettings db, ServerInfo server);
 

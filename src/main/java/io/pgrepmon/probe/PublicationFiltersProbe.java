@@ -17,6 +17,9 @@ public final class PublicationFiltersProbe extends RoleProbe<PublicationFilter> 
 
     public static final String NAME = "publication-filters";
 
+    /** The text of a row filter not shown because its table is locked. */
+    static final String LOCKED = "(not shown while the table is locked)";
+
     static final String SQL = """
             SELECT p.pubname, n.nspname AS schema_name, c.relname AS table_name,
                    ARRAY(SELECT a.attname FROM pg_attribute a
@@ -27,7 +30,7 @@ public final class PublicationFiltersProbe extends RoleProbe<PublicationFilter> 
                            AND NOT a.attisdropped AND a.attgenerated = '' AND NOT (a.attnum = ANY (pr.prattrs))
                          ORDER BY a.attnum)::text[] AS omitted,
                    CASE WHEN pr.prqual IS NULL THEN NULL
-                        WHEN pr.prrelid IN (%s) THEN '(not shown while the table is locked)'
+                        WHEN pr.prrelid IN (%s) THEN '%s'
                         ELSE pg_get_expr(pr.prqual, pr.prrelid) END AS row_filter
             FROM pg_publication_rel pr
             JOIN pg_publication p ON p.oid = pr.prpubid
@@ -35,10 +38,20 @@ public final class PublicationFiltersProbe extends RoleProbe<PublicationFilter> 
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE pr.prattrs IS NOT NULL OR pr.prqual IS NOT NULL
             ORDER BY 1, 2, 3
-            """.formatted(FingerprintProbe.lockedAgainst("AccessShareLock"));
+            """.formatted(FingerprintProbe.lockedAgainst("AccessShareLock"), LOCKED);
 
     public PublicationFiltersProbe() {
         super(NAME, Role.SOURCE, 150000, SQL);
+    }
+
+    @Override
+    public Cadence cadence() {
+        return Cadence.CATALOG;
+    }
+
+    @Override
+    public boolean complete(List<PublicationFilter> rows) {
+        return rows.stream().noneMatch(f -> LOCKED.equals(f.rowFilter()));
     }
 
     @Override

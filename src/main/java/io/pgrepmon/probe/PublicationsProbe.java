@@ -26,6 +26,11 @@ public final class PublicationsProbe extends RoleProbe<PublicationInfo> {
     }
 
     @Override
+    public Cadence cadence() {
+        return Cadence.CATALOG;
+    }
+
+    @Override
     public PublicationInfo map(Row row, ServerInfo server) {
         List<String> tables = List.of(row.getArrayOfStrings("tables"));
         return new PublicationInfo(row.getString("pubname"), row.getBoolean("puballtables"), row.getBoolean("pubinsert"),

@@ -19,14 +19,25 @@ public final class TablesProbe extends RoleProbe<TableReading> {
     /** Its report's name: the cutover checks need to know that the source's tables were read. */
     public static final String NAME = "tables";
 
+    /** At most this many tables per read are sized with pg_table_size: those pg_class has no pages for yet. */
+    static final int SIZED_EXACTLY = 200;
+
     // Linear in the number of tables: each publication is expanded once and aggregated by relation, then joined;
     // only a partition looks up its ancestors. The size is read from pg_class (as of the table's last VACUUM or
-    // ANALYZE): pg_table_size opens every table and so waits behind an ACCESS EXCLUSIVE lock on any one of them.
+    // ANALYZE): pg_table_size opens the table, costs a few file lookups each and waits behind an ACCESS EXCLUSIVE
+    // lock on it, so only tables never vacuumed or analyzed (no pages in pg_class, such as one just loaded) are
+    // sized with it, a bounded number of them, and none that someone holds or awaits such a lock on.
     static final String SQL = """
             WITH pub AS MATERIALIZED (
                 SELECT g.relid, array_agg(DISTINCT p.pubname::text ORDER BY p.pubname::text) AS pubs
                 FROM pg_publication p, LATERAL pg_get_publication_tables(p.pubname::text) g
                 GROUP BY g.relid
+            ), unsized AS MATERIALIZED (
+                SELECT c.oid FROM pg_class c
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind = 'r' AND c.relpages = 0 AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                  AND c.oid NOT IN (%s)
+                ORDER BY c.oid DESC LIMIT %d
             ), idx AS MATERIALIZED (
                 SELECT i.indrelid, bool_or(i.indisprimary) AS has_pk, bool_or(i.indisreplident) AS has_identity_index
                 FROM pg_index i
@@ -39,7 +50,9 @@ public final class TablesProbe extends RoleProbe<TableReading> {
                                  ELSE p.pubs END, '{}')::text[] AS publications,
                    coalesce(x.has_pk, false) AS has_pk, coalesce(x.has_identity_index, false) AS has_identity_index,
                    c.relreplident::text AS replident,
-                   (c.relpages::bigint + coalesce(toast.relpages, 0)) * current_setting('block_size')::bigint AS size_bytes,
+                   CASE WHEN c.oid IN (SELECT oid FROM unsized) THEN pg_table_size(c.oid)
+                        ELSE (c.relpages::bigint + coalesce(toast.relpages, 0)) * current_setting('block_size')::bigint
+                   END AS size_bytes,
                    c.reltuples::bigint AS estimated_rows
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -48,14 +61,19 @@ public final class TablesProbe extends RoleProbe<TableReading> {
             LEFT JOIN idx x ON x.indrelid = c.oid
             WHERE c.relkind = 'r' AND c.relpersistence IN ('p', 'u')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-              AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+              AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp%%'
               AND NOT EXISTS (SELECT 1 FROM pg_depend d
                               WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
             ORDER BY 1, 2
-            """;
+            """.formatted(FingerprintProbe.lockedAgainst("AccessShareLock"), SIZED_EXACTLY);
 
     public TablesProbe() {
         super(NAME, Role.SOURCE, 0, SQL);
+    }
+
+    @Override
+    public Cadence cadence() {
+        return Cadence.CATALOG;
     }
 
     @Override

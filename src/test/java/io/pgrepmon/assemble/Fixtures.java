@@ -90,7 +90,7 @@ final class Fixtures {
     static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotReading> slots, List<WalSenderReading> senders,
                                   List<PublicationInfo> publications, List<TableReading> tables) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SlotsProbe.class, slots,
-                WalSendersProbe.class, senders, PublicationsProbe.class, publications, TablesProbe.class, tables));
+                WalSendersProbe.class, senders, PublicationsProbe.class, publications, TablesProbe.class, tables), null);
     }
 
     static DatabaseReading source(DatabaseSettings db, Instant at, SlotReading... slots) {
@@ -100,7 +100,7 @@ final class Fixtures {
     static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionReading> subscriptions,
                                   List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
         return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SubscriptionsProbe.class, subscriptions,
-                SubscriptionTablesProbe.class, tables, SubscriptionStatsProbe.class, stats));
+                SubscriptionTablesProbe.class, tables, SubscriptionStatsProbe.class, stats), null);
     }
 
     /** A database as a snapshot shows it, with only what pairing reads: slots and publications, or subscriptions. */
@@ -109,7 +109,7 @@ final class Fixtures {
         List<SlotInfo> slots = readings.stream().map(s -> new SlotInfo(s, s.inactiveSince(), null, Health.HEALTHY)).toList();
         return new DatabaseSnapshot(name, role, "h", 5432, "app", reachable, reachable ? Health.HEALTHY
                 : new Health(Status.DOWN, List.of("unreachable")), reachable ? SERVER : null, null, 3, null, null, null,
-                null, List.of(), List.of(), slots, List.of(), publications, List.of(), List.of(), subscriptions, null, null, null);
+                null, List.of(), List.of(), slots, List.of(), publications, List.of(), List.of(), subscriptions, null, null, null, null);
     }
 
     static PublicationInfo publication(String name, String... tables) {

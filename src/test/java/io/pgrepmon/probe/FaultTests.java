@@ -299,7 +299,7 @@ class FaultTests {
 
     @Test
     void flappingDatabaseForHundredsOfPollsLeaksNothing() throws Exception {
-        DatabaseReader reader = new DatabaseReader(settings.get().poll().queryTimeout());
+        DatabaseReader reader = new DatabaseReader(settings.get().poll().queryTimeout(), settings.get().poll().catalogInterval());
         DatabaseClient flaky = clients.all().stream().filter(c -> c.settings().name().equals("flaky")).findFirst().orElseThrow();
         for (int i = 0; i < 20; i++) {
             reader.read(flaky).await().atMost(Duration.ofSeconds(5));
@@ -387,7 +387,7 @@ class FaultTests {
         }
         DatabaseSnapshot db = new DatabaseSnapshot("synthetic", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null,
                 Instant.now(), 1, null, Instant.now(), null, null, List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), tables, List.of(), null, null, null);
+                List.of(), tables, List.of(), null, null, null, null);
         return new Snapshot(sequence, Instant.now(), 1, 1000, Status.HEALTHY,
                 new Summary(1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(db), List.of(), List.of(), List.of(), null);
     }

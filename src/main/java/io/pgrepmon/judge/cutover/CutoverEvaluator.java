@@ -610,9 +610,33 @@ public final class CutoverEvaluator {
      * source after them, or a part of either side's catalog fingerprint differs from the one the deep check read
      * (DDL, TRUNCATE and rewrites, publications, subscriptions and their tables, sequences), or the row changes
      * counted on the target since then differ from those on the source (a write on the target, or changes not yet
-     * applied). What cannot be compared makes them stale too.
+     * applied). What cannot be compared makes them stale too, and so does a table-definition hash carried from an
+     * earlier tick (the cheap test that let it be carried can be late): the next tick hashes it, see
+     * {@link #catalogsToConfirm}.
      */
     static String staleness(DeepCheck deep, DatabaseSnapshot source, DatabaseSnapshot target) {
+        return staleness(deep, source, target, true);
+    }
+
+    /**
+     * The databases whose table definitions must be hashed on the next tick: those of every pair whose deep results
+     * hold but for a hash carried from an earlier tick, or hold outright (so that each tick confirms them). Pairs
+     * whose deep results are stale anyway (rows keep changing during a migration) need no hash every tick.
+     */
+    public static Set<String> catalogsToConfirm(Snapshot snapshot, Map<String, DeepCheck> deep) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (PairInfo pair : snapshot.pairs()) {
+            DeepCheck check = deep.get(pair.name());
+            if (check != null && staleness(check, snapshot.database(pair.sourceDatabase()),
+                    snapshot.database(pair.targetDatabase()), false) == null) {
+                names.add(pair.sourceDatabase());
+                names.add(pair.targetDatabase());
+            }
+        }
+        return names;
+    }
+
+    private static String staleness(DeepCheck deep, DatabaseSnapshot source, DatabaseSnapshot target, boolean hashedNow) {
         if (deep == null) {
             return null;
         }
@@ -653,7 +677,14 @@ public final class CutoverEvaluator {
             changed.add(onTarget + " row change(s) on the target against " + onSource + " on the source (a write on the"
                     + " target, or changes not applied yet)");
         }
-        return changed.isEmpty() ? null : String.join("; ", changed) + " since the deep check of " + deep.at() + again;
+        if (!changed.isEmpty()) {
+            return String.join("; ", changed) + " since the deep check of " + deep.at() + again;
+        }
+        if (hashedNow && (!sourceNow.tablesRead() || !targetNow.tablesRead())) {
+            return "the table definitions on the " + (sourceNow.tablesRead() ? "target" : "source") + " were not hashed"
+                    + " this tick (their catalog counters had not moved, which can be late): the next tick hashes them";
+        }
+        return null;
     }
 
     private static final String NOT_RUN = "not checked yet: run the deep checks (POST /api/cutover/deep-check)";

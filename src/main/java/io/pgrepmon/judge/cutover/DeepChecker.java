@@ -390,8 +390,7 @@ public class DeepChecker {
     private Uni<Side> read(SqlConnection c, ServerInfo server, List<SubscriptionTable> tables, Map<String, Long> estimates,
                            boolean target) {
         AtomicReference<Fingerprint> fingerprint = new AtomicReference<>();
-        Uni<Void> readFingerprint = c.query(FingerprintProbe.sql(server)).execute()
-                .invoke(rows -> fingerprint.set(FingerprintProbe.of(rows.iterator().next()))).replaceWithVoid();
+        Uni<Void> readFingerprint = FingerprintProbe.read(c, server, null, true).invoke(fingerprint::set).replaceWithVoid();
         Map<String, Long> sequences = new LinkedHashMap<>();
         List<String> unreadable = new ArrayList<>();
         Map<String, Long> counts = new LinkedHashMap<>();

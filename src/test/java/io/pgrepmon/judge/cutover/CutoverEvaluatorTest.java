@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,7 +101,7 @@ class CutoverEvaluatorTest {
     static DatabaseSnapshot database(String name, Role role, List<ProbeReport> probes, List<TableInfo> tables,
                                      List<SubscriptionInfo> subscriptions) {
         return new DatabaseSnapshot(name, role, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
-                null, probes, List.of(), List.of(), List.of(), List.of(), List.of(), tables, subscriptions, null, null, null);
+                null, probes, List.of(), List.of(), List.of(), List.of(), List.of(), tables, subscriptions, null, null, null, null);
     }
 
     @Test
@@ -213,7 +214,7 @@ class CutoverEvaluatorTest {
         DatabaseSnapshot source = new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1,
                 null, NOW, null, null, read, List.of(), List.of(), List.of(), List.of(),
                 List.of(new PublicationFilter("pub_a", "public", "items", List.of(), List.of(), "(id > 0)")),
-                List.of(items), List.of(), null, null, null);
+                List.of(items), List.of(), null, null, null, null);
         Snapshot snapshot = snapshot(List.of(source, database("dst", Role.TARGET, List.of(), List.of(), List.of(subA))), List.of(a));
 
         CutoverCheck undeclared = CutoverEvaluator.coverage(a, subA, snapshot);
@@ -245,26 +246,53 @@ class CutoverEvaluatorTest {
 
     static DatabaseSnapshot withFingerprint(String name, Role role, Fingerprint fingerprint) {
         return new DatabaseSnapshot(name, role, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
-                null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null,
+                null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, null,
                 fingerprint);
+    }
+
+    /** A fingerprint whose table definitions were hashed in the tick that read it. */
+    static Fingerprint fingerprint(String tables, String publications, String subscriptions, String sequences, long rowChanges) {
+        return new Fingerprint(tables, publications, subscriptions, sequences, rowChanges, "0,0", true);
+    }
+
+    @Test
+    void aTableHashCarriedFromAnEarlierTickIsConfirmedBeforeDeepResultsHold() {
+        Fingerprint source = fingerprint("t1", "p1", "s1", "q1", 500);
+        Fingerprint target = fingerprint("t2", "p2", "s2", "q2", 300);
+        DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null,
+                source, target, null);
+        Fingerprint carried = new Fingerprint("t2", "p2", "s2", "q2", 300, "0,0", false);
+        DatabaseSnapshot src = withFingerprint("src", Role.SOURCE, source);
+        DatabaseSnapshot dst = withFingerprint("dst", Role.TARGET, carried);
+        assertThat(CutoverEvaluator.staleness(deep, src, dst))
+                .isEqualTo("the table definitions on the target were not hashed this tick (their catalog counters had"
+                        + " not moved, which can be late): the next tick hashes them");
+        PairInfo pair = new PairInfo("p", "src", "slot", "dst", "sub", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        Snapshot carriedNow = snapshot(List.of(src, dst), List.of(pair));
+        assertThat(CutoverEvaluator.catalogsToConfirm(carriedNow, Map.of("p", deep))).containsExactly("dst", "src");
+        assertThat(CutoverEvaluator.catalogsToConfirm(carriedNow, Map.of())).as("no deep result to confirm").isEmpty();
+        Snapshot moved = snapshot(List.of(withFingerprint("src", Role.SOURCE, fingerprint("t1", "p1", "s1", "q1", 510)), dst),
+                List.of(pair));
+        assertThat(CutoverEvaluator.catalogsToConfirm(moved, Map.of("p", deep))).as("stale anyway: rows moved").isEmpty();
     }
 
     @Test
     void deepResultsAreStaleWhenAnythingTheyRestOnDiffersFromWhatTheDeepCheckRead() {
-        Fingerprint source = new Fingerprint("t1", "p1", "s1", "q1", 500);
-        Fingerprint target = new Fingerprint("t2", "p2", "s2", "q2", 300);
+        Fingerprint source = fingerprint("t1", "p1", "s1", "q1", 500);
+        Fingerprint target = fingerprint("t2", "p2", "s2", "q2", 300);
         DeepCheck deep = new DeepCheck("p", NOW.minusSeconds(60), List.of(), null, List.of(), null, List.of(), null,
                 source, target, null);
         assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, source),
                 withFingerprint("dst", Role.TARGET, target))).as("nothing changed").isNull();
-        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, new Fingerprint("t1", "p1", "s1", "q1", 507)),
-                withFingerprint("dst", Role.TARGET, new Fingerprint("t2", "p2", "s2", "q2", 307))))
+        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, fingerprint("t1", "p1", "s1", "q1", 507)),
+                withFingerprint("dst", Role.TARGET, fingerprint("t2", "p2", "s2", "q2", 307))))
                 .as("source changes the target applied alike").isNull();
         assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, source),
-                withFingerprint("dst", Role.TARGET, new Fingerprint("t2", "p2", "s2", "q2", 301))))
+                withFingerprint("dst", Role.TARGET, fingerprint("t2", "p2", "s2", "q2", 301))))
                 .startsWith("1 row change(s) on the target against 0 on the source");
-        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, new Fingerprint("t1*", "p1*", "s1", "q1", 500)),
-                withFingerprint("dst", Role.TARGET, new Fingerprint("t2*", "p2", "s2*", "q2*", 300))))
+        assertThat(CutoverEvaluator.staleness(deep, withFingerprint("src", Role.SOURCE, fingerprint("t1*", "p1*", "s1", "q1", 500)),
+                withFingerprint("dst", Role.TARGET, fingerprint("t2*", "p2", "s2*", "q2*", 300))))
                 .isEqualTo("a table on the source was altered, truncated or rewritten; a table on the target was altered,"
                         + " truncated or rewritten; a publication on the source changed; the target's subscriptions or"
                         + " their tables changed (created, dropped, refreshed); a sequence moved on the target since the"
@@ -280,7 +308,7 @@ class CutoverEvaluatorTest {
     static DatabaseSnapshot sourceWith(ServerInfo server, SourceActivity activity) {
         return new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, server, NOW, 1, null, NOW,
                 null, null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), activity,
-                null, null);
+                null, null, null);
     }
 
     static SourceActivity quietFor(long seconds, int writing, int prepared, int upstreamEnabled, int own) {
@@ -339,7 +367,7 @@ class CutoverEvaluatorTest {
         java.util.function.Function<SourceActivity, Snapshot> with = activity -> snapshot(List.of(
                 new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null, NOW, 1, null, NOW, null,
                         null, read, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(orders), List.of(), activity,
-                        null, null),
+                        null, null, null),
                 database("dst", Role.TARGET, List.of(), List.of(), List.of(none))), List.of(a));
         CutoverCheck cascaded = CutoverEvaluator.coverage(a, none, with.apply(quietFor(60, 0, 0, 0, 1)));
         assertThat(cascaded.result()).isEqualTo(CutoverCheck.Result.FAIL);

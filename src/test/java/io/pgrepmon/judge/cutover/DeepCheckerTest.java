@@ -93,16 +93,16 @@ class DeepCheckerTest {
 
     @Test
     void aProofIsCarriedOnlyWhenNoCatalogItRestsOnChanged() {
-        io.pgrepmon.model.Fingerprint f = new io.pgrepmon.model.Fingerprint("tables", "pubs", "subs", "seqs", 5);
+        io.pgrepmon.model.Fingerprint f = new io.pgrepmon.model.Fingerprint("tables", "pubs", "subs", "seqs", 5, "0,0", true);
         DeepCheck before = new DeepCheck("p", THEN, List.of(), null, List.of(), null, List.of(), null, f, f, List.of(PROOF));
         java.util.function.Function<io.pgrepmon.model.Fingerprint, DeepCheck> now = g ->
                 new DeepCheck("p", THEN.plusSeconds(60), List.of(), null, List.of(), null, List.of(), null, g, f, List.of());
         assertThat(DeepChecker.sameCatalogs(before, now.apply(new io.pgrepmon.model.Fingerprint("tables", "pubs", "subs",
-                "other sequences", 900)))).as("rows and sequences moved").isTrue();
+                "other sequences", 900, "0,0", true)))).as("rows and sequences moved").isTrue();
         assertThat(DeepChecker.sameCatalogs(before, now.apply(new io.pgrepmon.model.Fingerprint("altered", "pubs", "subs",
-                "seqs", 5)))).isFalse();
+                "seqs", 5, "0,0", true)))).isFalse();
         assertThat(DeepChecker.sameCatalogs(before, now.apply(new io.pgrepmon.model.Fingerprint("tables", "changed", "subs",
-                "seqs", 5)))).isFalse();
+                "seqs", 5, "0,0", true)))).isFalse();
         assertThat(DeepChecker.sameCatalogs(before, now.apply(null))).isFalse();
         assertThat(DeepChecker.sameCatalogs(null, now.apply(f))).isFalse();
     }

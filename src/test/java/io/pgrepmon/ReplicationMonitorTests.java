@@ -133,6 +133,32 @@ class ReplicationMonitorTests {
                 assertThat(database(latest(), "source").get("tables").toString()).doesNotContain("catalog_witness"));
     }
 
+    /** A page about one pair asks for that pair's part only, over REST and over the WebSocket. */
+    @Test
+    @Order(2)
+    void aClientOfOnePairReceivesOnlyThatPairsPart() {
+        JsonNode part = io.pgrepmon.harness.Snapshots.parse(given().queryParam("pair", SUBSCRIPTION).get("/api/snapshot")
+                .then().statusCode(200).extract().asString());
+        assertThat(part.get("pairs")).hasSize(1);
+        assertThat(pair(part, SUBSCRIPTION).get("lagBytes").asLong()).isZero();
+        assertThat(part.get("databases").findValuesAsText("name")).containsExactlyInAnyOrder("source", "target");
+        assertThat(part.get("cutover").findValuesAsText("pair")).containsOnly(SUBSCRIPTION);
+        assertThat(part.get("summary").get("databases").asInt()).as("the fleet's summary stays whole").isEqualTo(2);
+        given().queryParam("pair", "no_such_pair").get("/api/snapshot").then().statusCode(404)
+                .body("detail", org.hamcrest.Matchers.containsString("no pair named 'no_such_pair'"));
+        try (SocketClient client = new SocketClient(URI.create(socket + "?pair=" + SUBSCRIPTION));
+             SocketClient other = new SocketClient(URI.create(socket + "?pair=no_such_pair"))) {
+            JsonNode first = client.next(Duration.ofMillis(INTERVAL_MILLIS * 3));
+            JsonNode next = client.next(Duration.ofMillis(INTERVAL_MILLIS * 3));
+            assertThat(next.get("sequence").asLong()).isGreaterThan(first.get("sequence").asLong());
+            assertThat(next.get("pairs").findValuesAsText("name")).containsExactly(SUBSCRIPTION);
+            assertThat(next.get("databases")).hasSize(2);
+            JsonNode none = other.next(Duration.ofMillis(INTERVAL_MILLIS * 3));
+            assertThat(none.get("pairs")).isEmpty();
+            assertThat(none.get("databases")).isEmpty();
+        }
+    }
+
     @Test
     @Order(2)
     void webSocketReplaysTheLatestSnapshotThenPushesEachNewOne() {

@@ -33,6 +33,28 @@ public record Snapshot(long sequence, Instant takenAt, long tookMillis, long int
         return name == null ? null : databases.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
     }
 
+    /**
+     * The part of this snapshot a page about one pair needs: the pair, its two databases, its verdict, its trends
+     * and its alerts (those of the pair, of its databases and of their slots), with the whole fleet's summary and
+     * status. Empty lists when there is no such pair.
+     */
+    public Snapshot forPair(String name) {
+        PairInfo pair = pairs.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+        if (pair == null) {
+            return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, List.of(), List.of(),
+                    List.of(), List.of(), new AlertsView(List.of(), List.of(), alerts.notifiers()));
+        }
+        java.util.function.Predicate<String> concerns = subject -> subject.equals(name)
+                || subject.equals(pair.sourceDatabase()) || subject.equals(pair.targetDatabase())
+                || subject.startsWith(pair.sourceDatabase() + "/");
+        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary,
+                databases.stream().filter(d -> d.name().equals(pair.sourceDatabase()) || d.name().equals(pair.targetDatabase())).toList(),
+                List.of(pair), cutover.stream().filter(v -> v.pair().equals(name)).toList(),
+                trends.stream().filter(t -> concerns.test(t.subject())).toList(),
+                new AlertsView(alerts.active().stream().filter(a -> concerns.test(a.subject())).toList(),
+                        alerts.recent().stream().filter(a -> concerns.test(a.subject())).toList(), alerts.notifiers()));
+    }
+
     public Snapshot withCutover(List<PairCutover> verdicts) {
         return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, verdicts, trends, alerts);
     }

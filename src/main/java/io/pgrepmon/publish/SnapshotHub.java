@@ -8,7 +8,9 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.inject.Singleton;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -18,8 +20,15 @@ import java.util.concurrent.atomic.AtomicReference;
 @Singleton
 public class SnapshotHub {
 
-    /** A snapshot with its JSON, built once. */
-    public record Published(Snapshot snapshot, String json) {
+    /**
+     * A snapshot with its JSON, built once, and the JSON of each pair's part ({@link Snapshot#forPair}) built once
+     * when first asked for.
+     */
+    public record Published(Snapshot snapshot, String json, Map<String, String> pairJson) {
+
+        public Published(Snapshot snapshot, String json) {
+            this(snapshot, json, new ConcurrentHashMap<>());
+        }
     }
 
     private final ObjectMapper mapper;
@@ -32,16 +41,23 @@ public class SnapshotHub {
     }
 
     public void publish(Snapshot snapshot) {
-        String json;
+        Published published = new Published(snapshot, serialize(snapshot));
+        latest.set(published);
+        updates.onNext(published);
+    }
+
+    /** The JSON of one pair's part of a published snapshot, serialized once for all who ask for that pair. */
+    public String pairJson(Published published, String pair) {
+        return published.pairJson().computeIfAbsent(pair, p -> serialize(published.snapshot().forPair(p)));
+    }
+
+    private String serialize(Snapshot snapshot) {
         try {
-            json = mapper.writeValueAsString(snapshot);
+            return mapper.writeValueAsString(snapshot);
         } catch (JsonProcessingException e) {
             // Records of strings, numbers and instants always serialize; if one does not, it is a bug worth failing the tick.
             throw new IllegalStateException("snapshot " + snapshot.sequence() + " could not be serialized", e);
         }
-        Published published = new Published(snapshot, json);
-        latest.set(published);
-        updates.onNext(published);
     }
 
     /**

@@ -40,9 +40,13 @@ public class SnapshotFanout {
         clients.clear();
     }
 
-    /** Registers a new client and replays the latest snapshot to it. */
-    void join(WebSocketConnection connection) {
-        Client client = new Client(connection);
+    /**
+     * Registers a new client and replays the latest snapshot to it.
+     *
+     * @param pair the pair whose part of each snapshot it receives ({@link SnapshotHub#pairJson}), null for all
+     */
+    void join(WebSocketConnection connection, String pair) {
+        Client client = new Client(connection, pair);
         clients.put(connection.id(), client);
         hub.latest().ifPresent(client::offer);
     }
@@ -64,12 +68,14 @@ public class SnapshotFanout {
 
     private final class Client {
         private final WebSocketConnection connection;
+        private final String pair;
         private final AtomicReference<Published> waiting = new AtomicReference<>();
         private final AtomicBoolean sending = new AtomicBoolean();
         private volatile long lastOffered = -1;
 
-        Client(WebSocketConnection connection) {
+        Client(WebSocketConnection connection, String pair) {
             this.connection = connection;
+            this.pair = pair;
         }
 
         void offer(Published published) {
@@ -91,7 +97,7 @@ public class SnapshotFanout {
                     sending.set(false);
                     continue;
                 }
-                connection.sendText(next.json()).subscribe().with(
+                connection.sendText(pair == null ? next.json() : hub.pairJson(next, pair)).subscribe().with(
                         ignored -> {
                             sending.set(false);
                             drain();

@@ -6,10 +6,14 @@ import io.smallrye.common.annotation.NonBlocking;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The latest snapshot as JSON: the very text the hub built once for every consumer. */
+/**
+ * The latest snapshot as JSON: the very text the hub built once for every consumer, or with {@code ?pair=NAME} only
+ * that pair's part (its databases, verdict, trends and alerts), also built once per snapshot.
+ */
 @Path("/api")
 public class SnapshotResource {
 
@@ -28,10 +32,18 @@ public class SnapshotResource {
     @Path("/snapshot")
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
-    public Response snapshot() {
-        return hub.latest()
-                .map(published -> Response.ok(published.json(), MediaType.APPLICATION_JSON_TYPE).build())
-                .orElseGet(SnapshotResource::noSnapshot);
+    public Response snapshot(@QueryParam("pair") String pair) {
+        return hub.latest().map(published -> {
+            if (pair == null) {
+                return Response.ok(published.json(), MediaType.APPLICATION_JSON_TYPE).build();
+            }
+            if (published.snapshot().pairs().stream().noneMatch(p -> p.name().equals(pair))) {
+                return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(new ApiError("no such pair", "the latest snapshot has no pair named '" + pair
+                                + "': GET /api/snapshot lists them under pairs[].name")).build();
+            }
+            return Response.ok(hub.pairJson(published, pair), MediaType.APPLICATION_JSON_TYPE).build();
+        }).orElseGet(SnapshotResource::noSnapshot);
     }
 
     /** The answer of every API endpoint before the first poll has finished. */

@@ -22,7 +22,7 @@ class SnapshotResourceTest {
         SnapshotHub hub = new SnapshotHub(new ObjectMapper().registerModule(new JavaTimeModule()));
         SnapshotResource resource = new SnapshotResource(hub);
 
-        Response before = resource.snapshot();
+        Response before = resource.snapshot(null);
         assertThat(before.getStatus()).isEqualTo(503);
         assertThat(before.getHeaderString("Retry-After")).isEqualTo("2");
         assertThat(before.getEntity()).isInstanceOfSatisfying(SnapshotResource.ApiError.class,
@@ -30,7 +30,7 @@ class SnapshotResourceTest {
 
         hub.publish(new Snapshot(1, Instant.parse("2026-11-24T12:00:00Z"), 3, 5000, Status.HEALTHY,
                 new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null), List.of(), List.of(), List.of(), List.of(), null));
-        Response after = resource.snapshot();
+        Response after = resource.snapshot(null);
         assertThat(after.getStatus()).isEqualTo(200);
         assertThat(after.getEntity()).isSameAs(hub.latest().orElseThrow().json());
         assertThat((String) after.getEntity()).contains("\"sequence\":1", "\"status\":\"healthy\"");

@@ -30,6 +30,8 @@ pids+=($!)
 
 echo "Monitor: http://localhost:8080  (REST: /api/snapshot, WebSocket: /api/ws)  Ctrl-C to stop"
 # Bound to loopback: no credentials needed (access control is on by default on any other address).
-java -Dquarkus.http.host=127.0.0.1 -jar target/quarkus-app/quarkus-run.jar --config "$STATE_DIR/config.yaml" &
+# shellcheck disable=SC2046 # one option per line
+MALLOC_ARENA_MAX=2 java $(grep -v '^#' config/jvm.options) -Dquarkus.http.host=127.0.0.1 \
+  -jar target/quarkus-app/quarkus-run.jar --config "$STATE_DIR/config.yaml" &
 pids+=($!)
 wait "${pids[-1]}"

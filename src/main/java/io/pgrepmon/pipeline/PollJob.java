@@ -77,6 +77,9 @@ public class PollJob {
                 .map(cutover::apply)
                 .map(alerts::apply)
                 .invoke(hub::publish)
+                // the benchmark reads these (category io.pgrepmon.pipeline at DEBUG): a tick's read and whole time
+                .invoke(s -> Log.debugf("tick %d: read %d database(s) in %d ms, published after %d ms", s.sequence(),
+                        s.databases().size(), s.tookMillis(), (System.nanoTime() - t0) / 1_000_000))
                 .onFailure().invoke(e -> {
                     if (stopping) {
                         Log.debugf("tick in flight at shutdown abandoned: %s", e.getMessage());

@@ -99,7 +99,8 @@ public final class DatabaseReader {
     private Uni<DatabaseReading> readProbes(SqlConnection connection, DatabaseSettings db, ServerInfo assumed, Known last,
                                             boolean hashTables, Instant polledAt, long t0) {
         Fingerprint previous = last == null ? null : last.hashed();
-        boolean hash = hashTables || previous == null || !polledAt.isBefore(last.hashedAt().plus(catalogInterval));
+        Duration maxAge = maxAge(db);
+        boolean hash = hashTables || previous == null || !polledAt.isBefore(last.hashedAt().plus(maxAge));
         List<Uni<Run>> runs = new ArrayList<>();
         Uni<ServerInfo> server = ServerInfoProbe.read(connection);
         Probes.ALL.stream().filter(p -> p.cadence() == Probe.Cadence.TICK && p.appliesTo(db, assumed))
@@ -117,7 +118,7 @@ public final class DatabaseReader {
                     .map(r -> (Fingerprint) r.rows().get(0)).findFirst().orElse(null);
             boolean hashed = fingerprint != null && fingerprint.tablesRead();
             CatalogRead catalog = last == null ? null : last.catalog();
-            Uni<CatalogRead> catalogRead = catalog != null && catalog.stillHolds(fingerprint, polledAt, catalogInterval)
+            Uni<CatalogRead> catalogRead = catalog != null && catalog.stillHolds(fingerprint, polledAt, maxAge)
                     ? Uni.createFrom().item(catalog)
                     : readCatalog(connection, db, now).map(r -> new CatalogRead(fingerprint, Instant.now(), r));
             return catalogRead.map(read -> {
@@ -128,6 +129,15 @@ public final class DatabaseReader {
                 return reading(db, now, polledAt, t0, all, read.runs().isEmpty() ? null : read.readAt());
             });
         });
+    }
+
+    /**
+     * How old this database's catalog answer and table hash may grow: between half the catalog interval and all of
+     * it, by its name, so that databases started together do not all read their catalogs in the same tick.
+     */
+    Duration maxAge(DatabaseSettings db) {
+        long interval = catalogInterval.toMillis();
+        return Duration.ofMillis(interval - Math.floorMod(db.name().hashCode(), Math.max(1, interval / 2)));
     }
 
     private Uni<List<Run>> readCatalog(SqlConnection connection, DatabaseSettings db, ServerInfo server) {

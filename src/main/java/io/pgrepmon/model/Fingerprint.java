@@ -7,12 +7,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * deep check read, its results may no longer hold. Each text is a hash, meaningful only compared with another.
  *
  * @param tables        the user tables' definitions: columns (types, collations, NOT NULL, identity, defaults),
- *                      indexes, constraints, triggers (whether each fires, and its function's source), rules, replica
+ *                      indexes, constraints, triggers (whether each fires, and its function's source), rules, inheritance, extension membership, replica
  *                      identity and storage ({@code relfilenode}, which TRUNCATE, VACUUM FULL and CLUSTER renew)
  * @param publications  the publications and what each publishes (tables, schemas, row filters, column lists)
  * @param subscriptions the database's subscriptions (by oid, so one dropped and recreated under its name differs)
  *                      and the tables each has
- * @param sequences     the sequences' last values the role may read
+ * @param sequences     the sequences' definitions (increment, bounds, cycle) and the last values the role may read;
+ *                      a sequence whose value is locked against reading makes it differ from every other read
  * @param rowChanges    rows inserted, updated and deleted in user tables (the heartbeat aside), by anyone,
  *                      including an apply worker
  * @param catalogChanges the row counters of the catalogs that define tables when {@code tables} was hashed: the

@@ -100,7 +100,10 @@ public final class DatabaseReader {
                                             boolean hashTables, Instant polledAt, long t0) {
         Fingerprint previous = last == null ? null : last.hashed();
         Duration maxAge = maxAge(db);
-        boolean hash = hashTables || previous == null || !polledAt.isBefore(last.hashedAt().plus(maxAge));
+        CatalogRead cached = last == null ? null : last.catalog();
+        // The catalog rows are labelled with a hash taken in the tick that read them, never a carried one.
+        boolean catalogDue = cached == null || cached.after() == null || !polledAt.isBefore(cached.readAt().plus(maxAge));
+        boolean hash = hashTables || previous == null || catalogDue || !polledAt.isBefore(last.hashedAt().plus(maxAge));
         List<Uni<Run>> runs = new ArrayList<>();
         Uni<ServerInfo> server = ServerInfoProbe.read(connection);
         Probes.ALL.stream().filter(p -> p.cadence() == Probe.Cadence.TICK && p.appliesTo(db, assumed))
@@ -120,7 +123,7 @@ public final class DatabaseReader {
             CatalogRead catalog = last == null ? null : last.catalog();
             Uni<CatalogRead> catalogRead = catalog != null && catalog.stillHolds(fingerprint, polledAt, maxAge)
                     ? Uni.createFrom().item(catalog)
-                    : readCatalog(connection, db, now).map(r -> new CatalogRead(fingerprint, Instant.now(), r));
+                    : readCatalog(connection, db, now).map(r -> new CatalogRead(hashed ? fingerprint : null, Instant.now(), r));
             return catalogRead.map(read -> {
                 known.put(db.name(), new Known(now, hashed ? fingerprint : previous,
                         hashed ? polledAt : last == null ? null : last.hashedAt(), read));

@@ -90,6 +90,15 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                 SELECT concat_ws(',', r.oid, r.ev_class, r.ev_enabled)
                 FROM pg_rewrite r
                 JOIN t ON t.oid = r.ev_class
+                UNION ALL
+                SELECT concat_ws(',', 'inherits', i.inhrelid, i.inhparent, i.inhseqno)
+                FROM pg_inherits i
+                JOIN t ON t.oid = i.inhrelid
+                UNION ALL
+                SELECT concat_ws(',', 'extension', d.objid, d.refobjid)
+                FROM pg_depend d
+                JOIN t ON t.oid = d.objid
+                WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'e'
             )
             SELECT (SELECT token FROM changes) AS catalog_changes,
                    CASE WHEN $2::bool OR $1::text IS DISTINCT FROM (SELECT token FROM changes)
@@ -109,12 +118,14 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                        || coalesce((SELECT string_agg(concat_ws(':', r.srsubid, r.srrelid), '|' ORDER BY r.srsubid, r.srrelid)
                                     FROM pg_subscription_rel r), '')) AS subscriptions,
                    md5(coalesce((SELECT string_agg(concat_ws(':', n.nspname, c.relname,
-                                                             CASE WHEN c.oid IN (%7$s) THEN 'locked'
+                                                             sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcycle,
+                                                             CASE WHEN c.oid IN (%7$s) THEN 'locked ' || clock_timestamp()
                                                                   WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE')
                                                                   THEN pg_sequence_last_value(c.oid)::text END),
                                                    '|' ORDER BY n.nspname, c.relname)
                                  FROM pg_class c
                                  JOIN pg_namespace n ON n.oid = c.relnamespace
+                                 JOIN pg_sequence sq ON sq.seqrelid = c.oid
                                  WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                                    AND n.nspname NOT LIKE 'pg\\_temp%%'), ''))
                        AS sequences,

@@ -489,4 +489,21 @@ class CutoverTests {
         pair.target().execute("shop", "DROP TRIGGER stamp ON items", "DROP FUNCTION stamp()");
         awaitReady();
     }
+
+    /**
+     * A sequence redefined on the target after the deep check (its value unchanged) would hand out values the
+     * source already used: what the deep check read no longer holds.
+     */
+    @Test
+    @Order(18)
+    void aSequenceRedefinedOnTheTargetAfterTheDeepCheckMakesItStale() {
+        awaitReady();
+        pair.target().execute("shop", "ALTER SEQUENCE orders_id_seq INCREMENT BY -1 MINVALUE -1000");
+        try {
+            awaitStale("a sequence moved on the target");
+        } finally {
+            pair.target().execute("shop", "ALTER SEQUENCE orders_id_seq INCREMENT BY 1 MINVALUE 1");
+        }
+        awaitReady();
+    }
 }

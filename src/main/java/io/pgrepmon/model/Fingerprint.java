@@ -24,4 +24,11 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @RegisterForReflection
 public record Fingerprint(String tables, String publications, String subscriptions, String sequences, long rowChanges,
                           String catalogChanges, boolean tablesRead) {
+
+    /** {@code rowChanges} of a fingerprint read without summing them, until {@link #withRowChanges} sets them. */
+    public static final long ROWS_NOT_READ = -1;
+
+    public Fingerprint withRowChanges(long rows) {
+        return new Fingerprint(tables, publications, subscriptions, sequences, rows, catalogChanges, tablesRead);
+    }
 }

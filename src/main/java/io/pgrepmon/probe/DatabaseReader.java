@@ -5,6 +5,7 @@ import io.pgrepmon.db.DatabaseClient;
 import io.pgrepmon.model.Fingerprint;
 import io.pgrepmon.model.ProbeReport;
 import io.pgrepmon.model.ServerInfo;
+import io.pgrepmon.model.SourceActivity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
@@ -108,7 +109,7 @@ public final class DatabaseReader {
         Uni<ServerInfo> server = ServerInfoProbe.read(connection);
         Probes.ALL.stream().filter(p -> p.cadence() == Probe.Cadence.TICK && p.appliesTo(db, assumed))
                 .forEach(p -> runs.add(p instanceof FingerprintProbe
-                        ? run(p, () -> FingerprintProbe.read(connection, assumed, previous, hash).map(List::of), db)
+                        ? run(p, () -> FingerprintProbe.read(connection, assumed, previous, hash, false).map(List::of), db)
                         : run(p, () -> p.read(connection, db, assumed), db)));
         return Uni.combine().all().unis(server, Uni.join().all(runs).andFailFast()).asTuple().flatMap(done -> {
             ServerInfo now = done.getItem1();
@@ -116,7 +117,7 @@ public final class DatabaseReader {
                 known.remove(db.name());
                 return readProbes(connection, db, now, null, true, polledAt, t0);
             }
-            List<Run> tick = done.getItem2();
+            List<Run> tick = withRowChanges(done.getItem2());
             Fingerprint fingerprint = tick.stream().filter(r -> r.probe() instanceof FingerprintProbe && r.rows() != null)
                     .map(r -> (Fingerprint) r.rows().get(0)).findFirst().orElse(null);
             boolean hashed = fingerprint != null && fingerprint.tablesRead();
@@ -132,6 +133,25 @@ public final class DatabaseReader {
                 return reading(db, now, polledAt, t0, all, read.runs().isEmpty() ? null : read.readAt());
             });
         });
+    }
+
+    /**
+     * The tick's fingerprint takes its row changes from the activity statement of the same round trip (the same
+     * sum, read once); without that answer it has none, and is reported failed rather than compared on a guess.
+     */
+    private static List<Run> withRowChanges(List<Run> tick) {
+        Long rows = tick.stream().filter(r -> r.probe() instanceof ActivityProbe && r.rows() != null && !r.rows().isEmpty())
+                .map(r -> ((SourceActivity) r.rows().get(0)).rowChanges()).findFirst().orElse(null);
+        return tick.stream().map(r -> {
+            if (!(r.probe() instanceof FingerprintProbe) || r.rows() == null) {
+                return r;
+            }
+            if (rows == null) {
+                return new Run(r.probe(), null, new ProbeReport(r.report().probe(), r.report().millis(),
+                        "its row changes come from the activity probe, which did not answer"));
+            }
+            return new Run(r.probe(), List.of(((Fingerprint) r.rows().get(0)).withRowChanges(rows)), r.report());
+        }).toList();
     }
 
     /**

@@ -37,8 +37,9 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
     // Each catalog row of a user table is hashed on its own and the hashes summed: linear, no sort, and no deparsing
     // (pg_get_expr and pg_get_indexdef open the table, so they wait behind a lock on it). The stored node trees
     // are compared as text instead, which changes exactly when the definition does.
-    // $1: the catalog counters at the last hash of the table definitions, $2: hash them regardless. The hash is an
-    // InitPlan behind the CASE, so PostgreSQL runs it only when it is needed.
+    // $1: the catalog counters at the last hash of the table definitions, $2: hash them regardless, $3: sum the row
+    // changes (the tick takes them from the activity statement instead, linear in tables too). The hash and the sum
+    // are InitPlans behind a CASE, so PostgreSQL runs each only when it is needed.
     private static final String SQL = """
             WITH changes AS MATERIALIZED (
                 SELECT string_agg(coalesce(pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid)
@@ -129,7 +130,7 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                                  WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                                    AND n.nspname NOT LIKE 'pg\\_temp%%'), ''))
                        AS sequences,
-                   %8$s AS row_changes
+                   CASE WHEN $3::bool THEN %8$s END AS row_changes
             """;
 
     @Override
@@ -181,15 +182,26 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
      * for the hash.
      */
     public static Uni<Fingerprint> read(SqlConnection connection, ServerInfo server, Fingerprint previous, boolean hash) {
+        return read(connection, server, previous, hash, true);
+    }
+
+    /**
+     * @param countRows sum the row changes; when false, {@link Fingerprint#rowChanges()} is
+     *                  {@link Fingerprint#ROWS_NOT_READ} until {@link Fingerprint#withRowChanges} fills it in from a
+     *                  statement of the same round trip that summed them
+     */
+    public static Uni<Fingerprint> read(SqlConnection connection, ServerInfo server, Fingerprint previous, boolean hash,
+                                        boolean countRows) {
         Tuple params = Tuple.tuple().addString(previous == null ? null : previous.catalogChanges())
-                .addBoolean(hash || previous == null);
+                .addBoolean(hash || previous == null).addBoolean(countRows);
         return connection.preparedQuery(sql(server)).execute(params).map(rows -> of(rows.iterator().next(), previous));
     }
 
     private static Fingerprint of(Row row, Fingerprint previous) {
         String tables = row.getString("tables");
+        Long rowChanges = row.getLong("row_changes");
         return new Fingerprint(tables != null ? tables : previous.tables(), row.getString("publications"),
-                row.getString("subscriptions"), row.getString("sequences"), row.getLong("row_changes"),
-                row.getString("catalog_changes"), tables != null);
+                row.getString("subscriptions"), row.getString("sequences"),
+                rowChanges == null ? Fingerprint.ROWS_NOT_READ : rowChanges, row.getString("catalog_changes"), tables != null);
     }
 }

@@ -248,6 +248,36 @@ class FaultTests {
                 assertThat(db("victim").get("publicationFilters").toString()).contains("(id > 0)"));
     }
 
+    /**
+     * The tick's fingerprint takes its row changes from the activity statement (one sum per tick); when that
+     * statement fails, the fingerprint is reported failed instead of carrying a made-up count into the cutover.
+     */
+    @Test
+    void theTicksFingerprintCountsRowsThroughTheActivityProbe() {
+        DatabaseReader reader = new DatabaseReader(settings.get().poll().queryTimeout(), settings.get().poll().catalogInterval());
+        DatabaseClient victim = clients.all().stream().filter(c -> c.settings().name().equals("victim")).findFirst().orElseThrow();
+        faults.victim().execute("postgres", "CREATE TABLE IF NOT EXISTS counted (id int PRIMARY KEY)",
+                "INSERT INTO counted SELECT g FROM generate_series(1, 7) g ON CONFLICT DO NOTHING");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            DatabaseReading read = reader.read(victim).await().atMost(Duration.ofSeconds(5));
+            long fromActivity = read.rows(ActivityProbe.class).get(0).rowChanges();
+            assertThat(fromActivity).as("rows changed in the victim's user tables").isGreaterThanOrEqualTo(7);
+            assertThat(read.rows(FingerprintProbe.class).get(0).rowChanges()).isEqualTo(fromActivity);
+        });
+        faults.victim().execute("postgres", "REVOKE SELECT ON pg_largeobject_metadata FROM PUBLIC");
+        try {
+            DatabaseReading read = reader.read(victim).await().atMost(Duration.ofSeconds(5));
+            assertThat(read.answered(ActivityProbe.class)).as("the activity probe, its catalog revoked").isFalse();
+            assertThat(read.answered(FingerprintProbe.class)).as("the fingerprint without its row changes").isFalse();
+            assertThat(read.probes()).anySatisfy(p -> {
+                assertThat(p.probe()).isEqualTo(FingerprintProbe.NAME);
+                assertThat(p.error()).contains("activity probe");
+            });
+        } finally {
+            faults.victim().execute("postgres", "GRANT SELECT ON pg_largeobject_metadata TO PUBLIC");
+        }
+    }
+
     @Test
     void revokedPrivilegeTurnsTheDatabaseWarningInsteadOfStayingGreen() {
         faults.victim().execute("postgres", "REVOKE pg_monitor FROM " + Replication.MONITOR_ROLE);

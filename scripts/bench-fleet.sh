@@ -15,6 +15,7 @@
 #   scripts/bench-fleet.sh                         # sizes 10 100 500 1000, 120 s each
 #   SIZES="4" ROUND=15 WARMUP=10 OUT=target/bench-smoke.md scripts/bench-fleet.sh   # the smoke run
 #   JVM_OPTS="" scripts/bench-fleet.sh             # the JVM's defaults instead of the shipped options
+#   EXPORTER=0 SIZES=10 OUT=target/try.md scripts/bench-fleet.sh   # the monitor alone, e.g. to try JVM options
 #   PROFILE=1 scripts/bench-fleet.sh               # also a JFR profile of each round, summed up in STATE_DIR/profile-N.txt
 #   scripts/bench-fleet.sh --stop                  # stop the clusters and remove their data
 set -euo pipefail
@@ -43,6 +44,20 @@ fleet_up "$max_size"
 
 reset_statements() {
   for ((c = 0; c < CLUSTERS; c++)); do at $((BASE_PORT + c)) postgres -tAc "SELECT pg_stat_statements_reset()" >/dev/null; done
+}
+backend_cpu_ms() { # backend_cpu_ms ROLE: CPU time (ms) the server processes serving ROLE's connections have used so far
+  local pids
+  pids=$(for ((c = 0; c < CLUSTERS; c++)); do
+    at $((BASE_PORT + c)) postgres -tAc "SELECT pid FROM pg_stat_activity WHERE usename = '$1'"
+  done)
+  for pid in $pids; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done \
+    | awk -v k="$(getconf CLK_TCK)" -v list="$pids" '{ t += $1 } END { printf "%.0f %s", t * 1000 / k, list }' | tr '\n' ','
+}
+# backend_cpu_since ROLE "MS PIDS": CPU (ms) those same processes have used since (a process gone since counts 0)
+backend_cpu_since() {
+  local before=${2%% *} pids=${2#* }
+  for pid in ${pids//,/ }; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done \
+    | awk -v k="$(getconf CLK_TCK)" -v b="$before" '{ t += $1 } END { printf "%.0f", t * 1000 / k - b }'
 }
 statements_ms() { # statements_ms ROLE: milliseconds the clusters spent executing ROLE's statements, and their calls
   for ((c = 0; c < CLUSTERS; c++)); do
@@ -78,6 +93,7 @@ for n in $SIZES; do
   [[ -n "${PROFILE:-}" ]] && jcmd "$monitor" JFR.start name=bench settings=profile >/dev/null
   log_from=$(wc -l < "$STATE_DIR/monitor-$n.log")
   cpu0=$(cpu_ticks "$monitor")
+  our_backends=$(backend_cpu_ms monitor)
   our_rss=0
   t0=$(now)
   while awk -v a="$t0" -v b="$(now)" -v r="$ROUND" 'BEGIN { exit !(b - a < r) }'; do
@@ -85,6 +101,7 @@ for n in $SIZES; do
     sleep 5
   done
   cpu1=$(cpu_ticks "$monitor")
+  our_backend_ms=$(backend_cpu_since monitor "$our_backends")
   read -r our_sql_ms our_calls <<< "$(statements_ms monitor)"
   if [[ -n "${PROFILE:-}" ]]; then
     jcmd "$monitor" JFR.dump name=bench filename="$STATE_DIR/monitor-$n.jfr" >/dev/null
@@ -94,45 +111,54 @@ for n in $SIZES; do
   kill "$monitor" 2>/dev/null || true; wait "$monitor" 2>/dev/null || true
 
   # Then the exporter, alone, on the same databases: one scrape to warm up, then ROUND of scrapes every INTERVAL.
-  DATA_SOURCE_NAME="$dsns" prometheus-postgres-exporter --web.listen-address=127.0.0.1:$EXPORTER_PORT \
-    > "$STATE_DIR/exporter-$n.log" 2>&1 &
-  exporter=$!
-  sleep 2
-  curl -s -o /dev/null --max-time 120 "http://127.0.0.1:$EXPORTER_PORT/metrics" || true
-  reset_statements
+  # EXPORTER=0 leaves it out (experiments on the monitor alone).
   scrapes="$STATE_DIR/scrapes-$n.txt"
   : > "$scrapes"
-  their_rss=0
-  t0=$(now)
-  while awk -v a="$t0" -v b="$(now)" -v r="$ROUND" 'BEGIN { exit !(b - a < r) }'; do
-    took=$(curl -s -o /dev/null --max-time 60 -w '%{time_total}' "http://127.0.0.1:$EXPORTER_PORT/metrics") || took=timeout
-    echo "$took" >> "$scrapes"
-    r=$(rss_mb "$exporter"); ((r > their_rss)) && their_rss=$r
-    if [[ "$took" != timeout ]]; then
-      sleep "$(awk -v t="$took" -v i="$INTERVAL" 'BEGIN { d = i - t; printf "%.3f", (d > 0 ? d : 0) }')"
-    fi
-  done
-  read -r their_sql_ms their_calls <<< "$(statements_ms exporter)"
-  kill "$exporter" "$trickle" 2>/dev/null || true
-  wait "$exporter" "$trickle" 2>/dev/null || true
-  exporter= trickle=
+  their_rss=0 their_sql_ms=0 their_calls=0 their_backend_ms=0
+  if [[ "${EXPORTER:-1}" != 0 ]]; then
+    DATA_SOURCE_NAME="$dsns" prometheus-postgres-exporter --web.listen-address=127.0.0.1:$EXPORTER_PORT \
+      > "$STATE_DIR/exporter-$n.log" 2>&1 &
+    exporter=$!
+    sleep 2
+    curl -s -o /dev/null --max-time 120 "http://127.0.0.1:$EXPORTER_PORT/metrics" || true
+    reset_statements
+    their_backends=$(backend_cpu_ms exporter)
+    t0=$(now)
+    while awk -v a="$t0" -v b="$(now)" -v r="$ROUND" 'BEGIN { exit !(b - a < r) }'; do
+      took=$(curl -s -o /dev/null --max-time 60 -w '%{time_total}' "http://127.0.0.1:$EXPORTER_PORT/metrics") || took=timeout
+      echo "$took" >> "$scrapes"
+      r=$(rss_mb "$exporter"); ((r > their_rss)) && their_rss=$r
+      if [[ "$took" != timeout ]]; then
+        sleep "$(awk -v t="$took" -v i="$INTERVAL" 'BEGIN { d = i - t; printf "%.3f", (d > 0 ? d : 0) }')"
+      fi
+    done
+    their_backend_ms=$(backend_cpu_since exporter "$their_backends")
+    read -r their_sql_ms their_calls <<< "$(statements_ms exporter)"
+    kill "$exporter" "$trickle" 2>/dev/null || true
+    wait "$exporter" "$trickle" 2>/dev/null || true
+    exporter= trickle=
+  else
+    kill "$trickle" 2>/dev/null || true; wait "$trickle" 2>/dev/null || true; trickle=
+  fi
 
   ticks="$STATE_DIR/ticks-$n.txt"
   tick_times "$STATE_DIR/monitor-$n.log" "$log_from" > "$ticks"
   tick_count=$(wc -l < "$ticks")
   over=$(awk -v i="$INTERVAL" '$1 > i * 1000 { c++ } END { print c + 0 }' "$ticks")
   unfinished=$(grep -c timeout "$scrapes" || true)
-  grep -v timeout "$scrapes" | awk '{ printf "%d\n", $1 * 1000 }' > "$scrapes.ms"
+  { grep -v timeout "$scrapes" || true; } | awk '{ printf "%d\n", $1 * 1000 }' > "$scrapes.ms"
   scrape_count=$(wc -l < "$scrapes.ms")
   clk=$(getconf CLK_TCK)
   cpu_per=$(awk -v c0="$cpu0" -v c1="$cpu1" -v k="$clk" -v t="$tick_count" -v n="$n" 'BEGIN { if (t == 0) print "-"; else printf "%.2f", (c1 - c0) * 1000 / k / t / n }')
   our_sql=$(awk -v m="$our_sql_ms" -v t="$tick_count" -v n="$n" 'BEGIN { if (t == 0) print "-"; else printf "%.2f", m / t / n }')
   their_sql=$(awk -v m="$their_sql_ms" -v t="$scrape_count" -v n="$n" 'BEGIN { if (t == 0) print "-"; else printf "%.2f", m / t / n }')
+  our_bcpu=$(awk -v m="$our_backend_ms" -v t="$tick_count" -v n="$n" 'BEGIN { if (t == 0) print "-"; else printf "%.2f", m / t / n }')
+  their_bcpu=$(awk -v m="$their_backend_ms" -v t="$scrape_count" -v n="$n" 'BEGIN { if (t == 0) print "-"; else printf "%.2f", m / t / n }')
   our_rt=$(awk -v c="$our_calls" -v t="$tick_count" -v n="$n" 'BEGIN { if (t == 0) print "-"; else printf "%.1f", c / t / n }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" \
     "$(percentile 50 "$ticks")" "$(percentile 99 "$ticks")" "$tick_count" "$over" \
     "$(percentile 50 "$scrapes.ms")" "$(percentile 99 "$scrapes.ms")" "$scrape_count" "$unfinished" \
-    "$our_rss" "$their_rss" "$cpu_per" "$our_sql" "$their_sql" "$our_rt" "${first:-none}" >> "$results"
+    "$our_rss" "$their_rss" "$cpu_per" "$our_sql" "$their_sql" "$our_bcpu" "$their_bcpu" "$our_rt" "${first:-none}" >> "$results"
   echo "  $(tail -n 1 "$results")" >&2
 done
 
@@ -147,11 +173,11 @@ block="$STATE_DIR/block.md"
   jvm_text=${JVM_OPTS:-none, the defaults of the JVM}
   echo "JVM options: \`$jvm_text\`, MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-2}."
   echo
-  echo "| databases | our tick, p50 / p99 | exporter scrape, p50 / p99 | scrape / tick (p50) | ticks over the interval | scrapes unfinished (60 s) | our RSS | exporter RSS | our CPU per database per poll | server time per database per poll, ours / exporter's | our statements per database per tick | first complete snapshot |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-  while IFS=$'\t' read -r n t50 t99 tc over s50 s99 sc unf orss erss cpu osql esql ort first; do
+  echo "| databases | our tick, p50 / p99 | exporter scrape, p50 / p99 | scrape / tick (p50) | ticks over the interval | scrapes unfinished (60 s) | our RSS | exporter RSS | our CPU per database per poll | server time per database per poll, ours / exporter's | server CPU per database per poll, ours / exporter's | our statements per database per tick | first complete snapshot |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  while IFS=$'\t' read -r n t50 t99 tc over s50 s99 sc unf orss erss cpu osql esql obc ebc ort first; do
     ratio=$(awk -v s="$s50" -v t="$t50" 'BEGIN { if (s == "-" || t == "-" || t == 0) print "-"; else printf "%.0fx", s / t }')
-    echo "| $n | $t50 / $t99 ms ($tc ticks) | $s50 / $s99 ms ($sc scrapes) | $ratio | $over | $unf | $orss MB | $erss MB | $cpu ms | $osql / $esql ms | $ort | $first s |"
+    echo "| $n | $t50 / $t99 ms ($tc ticks) | $s50 / $s99 ms ($sc scrapes) | $ratio | $over | $unf | $orss MB | $erss MB | $cpu ms | $osql / $esql ms | $obc / $ebc ms | $ort | $first s |"
   done < "$results"
   echo
   echo "<!-- results:end -->"

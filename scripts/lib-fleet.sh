@@ -9,6 +9,8 @@ DBS_PER_CLUSTER=${DBS_PER_CLUSTER:-20}
 BASE_PORT=${BASE_PORT:-5500}
 INTERVAL=${INTERVAL:-5}
 MONITOR_PORT=${MONITOR_PORT:-8097}
+# The packaged monitor measured; another build's quarkus-run.jar to compare.
+APP=${APP:-target/quarkus-app/quarkus-run.jar}
 # The options the JVM image and the scripts ship (see DEPLOYMENT.md); JVM_OPTS="" measures the JVM's defaults.
 SHIPPED_JVM_OPTS="$(grep -v '^#' config/jvm.options | tr '\n' ' ')"
 JVM_OPTS=${JVM_OPTS-$SHIPPED_JVM_OPTS}
@@ -60,6 +62,10 @@ fleet_up() {
   PAIRS=$(( ($1 + 1) / 2 ))
   CLUSTERS=$(( (PAIRS + HALF - 1) / HALF ))
   ((CLUSTERS < 2)) && CLUSTERS=2
+  # A fleet made earlier for more databases keeps its layout (which cluster holds which pair).
+  local made
+  made=$(find "$STATE_DIR" -maxdepth 1 -name 'pg[0-9]*' -type d 2>/dev/null | wc -l)
+  ((made > CLUSTERS)) && CLUSTERS=$made
   echo "Starting $CLUSTERS clusters of up to $DBS_PER_CLUSTER databases..." >&2
   local c port cname i s d sp dp
   for ((c = 0; c < CLUSTERS; c++)); do
@@ -111,7 +117,7 @@ start_monitor() {
   # shellcheck disable=SC2086 # JVM_OPTS is a list of options
   MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-2} java $JVM_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port=$MONITOR_PORT \
     -Dquarkus.log.category.\"io.pgrepmon.pipeline\".level=DEBUG \
-    -jar target/quarkus-app/quarkus-run.jar --config "$1" > "$2" 2>&1 &
+    -jar "$APP" --config "$1" > "$2" 2>&1 &
   MONITOR=$!
 }
 

@@ -90,6 +90,21 @@ class SecurityTests {
         assertThat(withBasic.body().asString()).contains("\"databases\"");
     }
 
+    /** Prometheus scrapes with the token as a Bearer; without it the metrics are refused like the API. */
+    @Test
+    void metricsRequireTheTokenAsTheApiDoes() {
+        Response anonymous = given().get("/q/metrics");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body().asString()).doesNotContain("pgrepmon_");
+        assertThat(given().header("Authorization", "Bearer " + TOKEN + "-wrong").get("/q/metrics").statusCode()).isEqualTo(401);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Response scrape = given().header("Authorization", "Bearer " + TOKEN).get("/q/metrics");
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body().asString()).contains("pgrepmon_database_up{");
+        });
+        assertThat(given().get("/q/health/live").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void healthProbesAndThePageItselfStayOpenWithSecurityHeaders() {
         assertThat(given().get("/q/health/live").statusCode()).isEqualTo(200);

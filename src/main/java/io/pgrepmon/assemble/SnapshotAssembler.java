@@ -220,7 +220,7 @@ public final class SnapshotAssembler {
                     : workerPid.since(ChangeClock.key(name, sub.name(), "worker"), sub.workerPid(), now, tick);
             long notReady = tables.stream().filter(t -> !t.ready()).count();
             SubscriptionInfo full = new SubscriptionInfo(sub, workerSince, tables, states, stats,
-                    HealthRules.subscription(sub, stats, notReady, thresholds, now, syncStill));
+                    HealthRules.subscription(sub, stats, notReady, thresholds, now, syncStill), syncStill);
             subscriptions.add(full);
             drafts.add(new Pairing.Draft(name, sub.name(), full, link, linkHealth.addAll(full.health())));
         }

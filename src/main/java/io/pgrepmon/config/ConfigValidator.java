@@ -67,7 +67,7 @@ public final class ConfigValidator {
         }
         return new MonitorSettings(databases, pairs, security, heartbeats, poll(config), thresholds(config.thresholds()),
                 cutover(config.cutover()), new MonitorSettings.History(config.history().retention(),
-                config.history().trendWindow()), alerts(config.alerts()));
+                config.history().trendWindow()), alerts(config.alerts()), new MonitorSettings.Metrics(config.metrics().perTable()));
     }
 
     private static MonitorSettings.Poll poll(MonitorConfig config) {

@@ -82,6 +82,22 @@ public interface MonitorConfig {
      */
     Alerts alerts();
 
+    /**
+     * The Prometheus metrics at {@code /q/metrics}.
+     */
+    MetricsConfig metrics();
+
+    /** What {@code /q/metrics} carries beyond the per-database, per-pair, per-slot and per-subscription series. */
+    interface MetricsConfig {
+
+        /**
+         * One series per subscribed table (its sync state and copy progress). Off by default: with thousands of
+         * tables per database it multiplies the series count, which Prometheus pays for in memory.
+         */
+        @WithDefault("false")
+        boolean perTable();
+    }
+
     /** When an alert fires and resolves, and who is told. */
     interface Alerts {
 

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record MonitorSettings(List<DatabaseSettings> databases, List<PairSettings> pairs, SecuritySettings security,
                               List<HeartbeatSettings> heartbeats, Poll poll, Thresholds thresholds, Cutover cutover,
-                              History history, Alerts alerts) {
+                              History history, Alerts alerts, Metrics metrics) {
 
     public MonitorSettings {
         databases = List.copyOf(databases);
@@ -109,6 +109,10 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      * @param trendWindow the span a trend is computed over
      */
     public record History(Duration retention, Duration trendWindow) {
+    }
+
+    /** @param perTable one series per subscribed table in {@code /q/metrics} */
+    public record Metrics(boolean perTable) {
     }
 
     /**

@@ -16,11 +16,18 @@ import java.util.TreeMap;
  * @param tables      its tables with their sync state, since when, and copy progress
  * @param tableStates how many of its tables are in each state, by state letter
  * @param stats       error and conflict counters (15+), as changes since the monitor started
+ * @param syncMovedAt while tables are not ready, the first poll that saw their sync states and copy progress as
+ *                    they are now (what "stuck" is measured from); null when every table is ready
  */
 @RegisterForReflection
 public record SubscriptionInfo(@JsonUnwrapped SubscriptionReading reading, Instant workerSince,
                                List<SubscriptionTable> tables, Map<String, Integer> tableStates,
-                               SubscriptionStats stats, Health health) {
+                               SubscriptionStats stats, Health health, Instant syncMovedAt) {
+
+    public SubscriptionInfo(SubscriptionReading reading, Instant workerSince, List<SubscriptionTable> tables,
+                            Map<String, Integer> tableStates, SubscriptionStats stats, Health health) {
+        this(reading, workerSince, tables, tableStates, stats, health, null);
+    }
 
     public SubscriptionInfo {
         tables = tables == null ? List.of() : List.copyOf(tables);

@@ -66,6 +66,6 @@ class ViewJsonTest {
         assertThat(fields(sub)).containsExactlyInAnyOrder("name", "enabled", "slotName", "publications", "workerPid",
                 "workerSince", "receivedLsn", "latestEndLsn", "lastMsgSendTime", "lastMsgReceiptTime", "latestEndTime",
                 "lastMsgSendAgeMillis", "lastMsgReceiptAgeMillis", "streaming", "twoPhase", "disableOnError",
-                "syncWorkers", "parallelWorkers", "origin", "tables", "tableStates", "stats", "health");
+                "syncWorkers", "parallelWorkers", "origin", "tables", "tableStates", "stats", "health", "syncMovedAt");
     }
 }

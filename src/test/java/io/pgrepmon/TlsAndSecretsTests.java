@@ -3,6 +3,7 @@ package io.pgrepmon;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgrepmon.harness.InjectReplicationPair;
 import io.pgrepmon.harness.PgCluster;
+import io.pgrepmon.harness.Snapshots;
 import io.pgrepmon.harness.SocketClient;
 import io.pgrepmon.harness.TlsResource;
 import io.quarkus.test.common.WithTestResource;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.pgrepmon.harness.Snapshots.database;
@@ -75,15 +77,21 @@ class TlsAndSecretsTests {
         String snapshot = given().get("/api/snapshot").then().extract().asString();
         String ready = given().get("/q/health/ready").then().extract().asString();
         String live = given().get("/q/health/live").then().extract().asString();
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("pgrepmon_database_up{");
         String pushed;
         try (SocketClient client = new SocketClient(socket)) {
             pushed = client.nextRaw(Duration.ofSeconds(5));
         }
         String log = Files.readString(Path.of(TlsResource.LOG));
         assertThat(log.lines().count()).as("the log really is verbose").isGreaterThan(100);
-        assertThat(log).contains("TRACE");
         assertThat(pushed).isNotNull();
-        for (String text : new String[]{snapshot, ready, live, pushed, log}) {
+        // JSON, one object per line, each field of which is searched below with the rest of the line.
+        List<JsonNode> records = log.lines().filter(l -> !l.isBlank()).map(Snapshots::parse).toList();
+        assertThat(records).allSatisfy(r -> assertThat(r.isObject()).isTrue());
+        assertThat(records).anySatisfy(r -> assertThat(r.path("level").asText()).isEqualTo("TRACE"));
+        assertThat(records).as("the tick as a field").anySatisfy(r -> assertThat(r.path("mdc").path("tick").asLong()).isPositive());
+        for (String text : new String[]{snapshot, ready, live, metrics, pushed, log}) {
             assertThat(text).doesNotContain(canary);
         }
     }

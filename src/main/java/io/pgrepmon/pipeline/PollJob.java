@@ -13,6 +13,7 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.jboss.logging.MDC;
 
 import java.time.Instant;
 import java.util.List;
@@ -78,8 +79,12 @@ public class PollJob {
                 .map(alerts::apply)
                 .invoke(hub::publish)
                 // the benchmark reads these (category io.pgrepmon.pipeline at DEBUG): a tick's read and whole time
-                .invoke(s -> Log.debugf("tick %d: read %d database(s) in %d ms, published after %d ms", s.sequence(),
-                        s.databases().size(), s.tookMillis(), (System.nanoTime() - t0) / 1_000_000))
+                .invoke(s -> {
+                    MDC.put("tick", Long.toString(s.sequence()));
+                    Log.debugf("tick %d: read %d database(s) in %d ms, published after %d ms", s.sequence(),
+                            s.databases().size(), s.tookMillis(), (System.nanoTime() - t0) / 1_000_000);
+                    MDC.remove("tick");
+                })
                 .onFailure().invoke(e -> {
                     if (stopping) {
                         Log.debugf("tick in flight at shutdown abandoned: %s", e.getMessage());

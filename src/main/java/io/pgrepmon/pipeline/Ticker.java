@@ -1,5 +1,6 @@
 package io.pgrepmon.pipeline;
 
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 
@@ -43,16 +44,21 @@ final class Ticker {
         if (stopped) {
             return;
         }
-        timer = vertx.setTimer(Math.max(1, delayMillis), id -> {
-            long started = System.nanoTime();
-            Runnable next = () -> arm(intervalMillis - (System.nanoTime() - started) / 1_000_000);
-            Uni<Void> run;
-            try {
-                run = task.get();
-            } catch (RuntimeException e) {
-                run = Uni.createFrom().failure(e);
-            }
-            run.subscribe().with(done -> next.run(), failed -> next.run());
-        });
+        // Each run on a duplicated context of its own, as Quarkus runs a request: what the run puts in the log's MDC
+        // (the tick, an alert's subject) lives there, where a root context would drop it.
+        timer = vertx.setTimer(Math.max(1, delayMillis), id -> VertxContext.createNewDuplicatedContext(
+                vertx.getDelegate().getOrCreateContext()).runOnContext(ignored -> run()));
+    }
+
+    private void run() {
+        long started = System.nanoTime();
+        Runnable next = () -> arm(intervalMillis - (System.nanoTime() - started) / 1_000_000);
+        Uni<Void> run;
+        try {
+            run = task.get();
+        } catch (RuntimeException e) {
+            run = Uni.createFrom().failure(e);
+        }
+        run.subscribe().with(done -> next.run(), failed -> next.run());
     }
 }

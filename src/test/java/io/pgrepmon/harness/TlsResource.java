@@ -9,7 +9,7 @@ import java.util.Map;
  * One PostgreSQL with TLS (a certificate for {@code localhost} from a test CA) that refuses unencrypted
  * connections, watched through every TLS mode and through each way a connection can fail: wrong host name for the
  * certificate, wrong CA, no TLS, wrong password, closed port, unknown host. The cluster's real password is the
- * canary: it is used everywhere and must appear nowhere. The log is at TRACE in target/secrets-trace.log, and DNS
+ * canary: it is used everywhere and must appear nowhere. The log is at TRACE, as JSON, in target/secrets-trace.log, and DNS
  * goes to a closed port on loopback, so a lookup fails here rather than leaving the machine.
  */
 public class TlsResource implements QuarkusTestResourceLifecycleManager {
@@ -45,6 +45,8 @@ public class TlsResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.log.level", "TRACE");
         config.put("quarkus.log.file.level", "TRACE");
         config.put("quarkus.log.file.path", LOG);
+        // As JSON, one object per line, as operators who ship logs set it: no field may carry a secret either.
+        config.put("quarkus.log.file.json.enabled", "true");
         // TRACE goes to the file the test reads; the console (the CI log) stays readable.
         config.put("quarkus.log.console.level", "INFO");
         return config;

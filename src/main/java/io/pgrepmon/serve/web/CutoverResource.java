@@ -25,12 +25,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Cutover readiness. {@code GET /api/cutover/{pair}} answers 200 only when the pair is Ready and 503 otherwise,
  * so that a migration script can wait on it: {@code until curl -fs .../api/cutover/orders; do sleep 5; done}.
  */
 @Path("/api/cutover")
+@Tag(name = "cutover", description = "Whether it is safe to stop writes and switch")
 @Produces(MediaType.APPLICATION_JSON)
 public class CutoverResource {
 
@@ -46,6 +53,10 @@ public class CutoverResource {
         this.staleAfter = settings.get().poll().staleAfter();
     }
 
+    @Operation(summary = "Every pair's cutover verdict with its checks")
+    @APIResponse(responseCode = "200", description = "The verdicts of the latest snapshot",
+            content = @Content(schema = @Schema(implementation = PairCutover.class, type = SchemaType.ARRAY)))
+    @APIResponse(responseCode = "503", description = "No snapshot yet", content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
     @GET
     @NonBlocking
     public Response all() {
@@ -56,6 +67,12 @@ public class CutoverResource {
      * The whole migration between two databases, over every subscription between them: 200 only when every pair is
      * Ready (and the snapshot is current), 503 otherwise, 404 when no pair links them.
      */
+    @Operation(summary = "The whole migration between two databases: 200 only when every pair between them is Ready")
+    @APIResponse(responseCode = "200", description = "Every pair Ready, the snapshot current",
+            content = @Content(schema = @Schema(implementation = MigrationCutover.class)))
+    @APIResponse(responseCode = "503", description = "Not ready, unknown, or the snapshot is stale",
+            content = @Content(schema = @Schema(implementation = MigrationCutover.class)))
+    @APIResponse(responseCode = "404", description = "No pair links them", content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
     @GET
     @Path("/migrations/{source}/{target}")
     @NonBlocking
@@ -75,6 +92,12 @@ public class CutoverResource {
                 : Response.status(migration.verdict() == PairCutover.Verdict.READY ? 200 : 503).entity(migration).build();
     }
 
+    @Operation(summary = "The cutover gate of one pair: 200 only when it is Ready", description = "A migration script"
+            + " can wait on it: until curl -fs .../api/cutover/orders; do sleep 5; done")
+    @APIResponse(responseCode = "200", description = "Ready, the snapshot current", content = @Content(schema = @Schema(implementation = PairCutover.class)))
+    @APIResponse(responseCode = "503", description = "Not ready or unknown (with the checks), or the snapshot is stale",
+            content = @Content(schema = @Schema(implementation = PairCutover.class)))
+    @APIResponse(responseCode = "404", description = "No such pair", content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
     @GET
     @Path("/{pair}")
     @NonBlocking
@@ -125,6 +148,9 @@ public class CutoverResource {
      * Acknowledges the changes the pair's conflicts have skipped so far (18+), once the operator has re-synced the
      * rows they were for; the next snapshot's verdict no longer fails on them.
      */
+    @Operation(summary = "Acknowledges the changes the pair's conflicts have skipped so far (PostgreSQL 18+)")
+    @APIResponse(responseCode = "200", description = "What was acknowledged", content = @Content(schema = @Schema(implementation = Acknowledged.class)))
+    @APIResponse(responseCode = "404", description = "No such pair", content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
     @POST
     @Path("/{pair}/acknowledge-skipped-changes")
     @NonBlocking
@@ -143,6 +169,13 @@ public class CutoverResource {
      * verdict they lead to on the next tick: 200 Ready, 409 not ready, 503 unknown (each with the checks), 404 no
      * such pair, 504 when they did not finish within the deep-check timeout.
      */
+    @Operation(summary = "Runs every deep check of the pair now and answers with the verdict they lead to")
+    @APIResponse(responseCode = "200", description = "Ready", content = @Content(schema = @Schema(implementation = PairCutover.class)))
+    @APIResponse(responseCode = "409", description = "Not ready", content = @Content(schema = @Schema(implementation = PairCutover.class)))
+    @APIResponse(responseCode = "503", description = "Unknown", content = @Content(schema = @Schema(implementation = PairCutover.class)))
+    @APIResponse(responseCode = "404", description = "No such pair", content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
+    @APIResponse(responseCode = "504", description = "The deep checks did not finish in time",
+            content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
     @POST
     @Path("/{pair}/verify")
     public Uni<Response> verify(@PathParam("pair") String name) {
@@ -164,6 +197,9 @@ public class CutoverResource {
     }
 
     /** Runs the deep checks now (sequences, row counts, columns); the next snapshot's verdicts include them. */
+    @Operation(summary = "Runs the deep checks of every pair now (sequences, row counts, schema, content)")
+    @APIResponse(responseCode = "200", description = "What each deep check found",
+            content = @Content(schema = @Schema(implementation = DeepCheck.class, type = SchemaType.ARRAY)))
     @POST
     @Path("/deep-check")
     public Uni<List<DeepCheck>> deepCheck() {

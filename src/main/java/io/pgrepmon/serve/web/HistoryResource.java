@@ -14,6 +14,12 @@ import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The in-memory history: {@code GET /api/history} lists the series and the memory they take;
@@ -21,6 +27,7 @@ import java.util.List;
  */
 @Path("/api/history")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "history", description = "The recent history behind the charts and trends")
 public class HistoryResource {
 
     @RegisterForReflection
@@ -39,7 +46,13 @@ public class HistoryResource {
 
     @GET
     @NonBlocking
-    public Response get(@QueryParam("series") String series, @QueryParam("window") String window) {
+    @Operation(summary = "The series kept (without series=), or one series' points over a window")
+    @APIResponse(responseCode = "200", description = "Without series: the catalog of series (Catalog); with it: its points (Points)",
+            content = @Content(schema = @Schema(oneOf = {Catalog.class, Points.class})))
+    @APIResponse(responseCode = "400", description = "A window that is not a duration", content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
+    @APIResponse(responseCode = "404", description = "No such series", content = @Content(schema = @Schema(implementation = SnapshotResource.ApiError.class)))
+    public Response get(@Parameter(description = "e.g. pair/orders/lag-bytes") @QueryParam("series") String series,
+                        @Parameter(description = "90s, 15m, 1h or ISO-8601; the whole retention when absent") @QueryParam("window") String window) {
         if (series == null) {
             return Response.ok(new Catalog(history.retention().toString(), history.capacity(), history.bytes(), history.names())).build();
         }

@@ -9,12 +9,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import io.pgrepmon.model.Snapshot;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The latest snapshot as JSON: the very text the hub built once for every consumer, or with {@code ?pair=NAME} only
  * that pair's part (its databases, verdict, trends and alerts), also built once per snapshot.
  */
 @Path("/api")
+@Tag(name = "snapshot", description = "Everything the latest tick saw and judged")
 public class SnapshotResource {
 
     /** The body of an error answer. */
@@ -32,7 +40,13 @@ public class SnapshotResource {
     @Path("/snapshot")
     @Produces(MediaType.APPLICATION_JSON)
     @NonBlocking
-    public Response snapshot(@QueryParam("pair") String pair) {
+    @Operation(summary = "The latest snapshot, or one pair's part of it", description = "The same JSON the WebSocket"
+            + " /api/ws sends on every tick (/api/ws?pair=NAME for one pair's part).")
+    @APIResponse(responseCode = "200", description = "The latest snapshot", content = @Content(schema = @Schema(implementation = Snapshot.class)))
+    @APIResponse(responseCode = "404", description = "No such pair", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @APIResponse(responseCode = "503", description = "No snapshot yet", content = @Content(schema = @Schema(implementation = ApiError.class)))
+    public Response snapshot(@Parameter(description = "only this pair's part: the pair, its two databases, its verdict,"
+            + " trends and alerts") @QueryParam("pair") String pair) {
         return hub.latest().map(published -> {
             if (pair == null) {
                 return Response.ok(published.json(), MediaType.APPLICATION_JSON_TYPE).build();

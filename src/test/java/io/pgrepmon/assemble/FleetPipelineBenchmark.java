@@ -16,6 +16,8 @@ import io.pgrepmon.model.WalSenderReading;
 import io.pgrepmon.probe.DatabaseReading;
 import io.pgrepmon.probe.SubscriptionStatsRow;
 import io.pgrepmon.probe.SubscriptionTableRow;
+import io.pgrepmon.serve.metrics.MetricFamilies;
+import io.pgrepmon.serve.metrics.SnapshotMetrics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,7 +39,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The in-process hot paths of a tick, per fleet size: assembling the snapshot from the readings (pairing, lag,
- * health), the cutover evaluation of every pair, and serializing the snapshot whole and one pair's part. Run by
+ * health), the cutover evaluation of every pair, serializing the snapshot whole and one pair's part, and a scrape
+ * of its metrics. Run by
  * scripts/bench-jmh.sh (see docs/benchmarks.md), never by the tests. Each pair is a source with a slot, a sender, a
  * publication and five tables, and a target with its subscription, the five tables ready and its counters.
  */
@@ -128,5 +131,22 @@ public class FleetPipelineBenchmark {
     @Benchmark
     public String serializePair() throws Exception {
         return mapper.writeValueAsString(snapshot.forPair(pair));
+    }
+
+    /** A scrape of /q/metrics: the snapshot's series built and written in the Prometheus text format. */
+    @Benchmark
+    public String scrapeMetrics() throws Exception {
+        java.io.StringWriter text = new java.io.StringWriter();
+        io.prometheus.client.exporter.common.TextFormat.write004(text,
+                java.util.Collections.enumeration(SnapshotMetrics.families(MetricFamilies.of(snapshot, false, Map.of()))));
+        return text.toString();
+    }
+
+    /** The snapshot of a fleet of this many databases, judged by the per-tick cutover checks, as the benchmarks see it. */
+    public static Snapshot fleet(int databases) {
+        FleetPipelineBenchmark bench = new FleetPipelineBenchmark();
+        bench.databases = databases;
+        bench.setUp();
+        return bench.snapshot;
     }
 }

@@ -24,7 +24,7 @@ class FleetPipelineBenchmarkTest {
                 .forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200))
                 .shouldFailOnError(true).build()).run();
         assertThat(results).extracting(r -> r.getParams().getBenchmark().replaceAll(".*\\.", ""))
-                .containsExactlyInAnyOrder("assemble", "evaluateCutover", "serializeWhole", "serializePair");
+                .containsExactlyInAnyOrder("assemble", "evaluateCutover", "serializeWhole", "serializePair", "scrapeMetrics");
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
     }
 }

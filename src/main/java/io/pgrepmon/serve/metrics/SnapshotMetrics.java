@@ -95,7 +95,7 @@ public class SnapshotMetrics extends Collector {
     }
 
     /** The samples as Prometheus families, one per series, in the order first met. */
-    static List<MetricFamilySamples> families(List<Sample> samples) {
+    public static List<MetricFamilySamples> families(List<Sample> samples) {
         Map<MetricFamilies.Series, List<Sample>> bySeries = new LinkedHashMap<>();
         for (Sample sample : samples) {
             bySeries.computeIfAbsent(sample.series(), n -> new ArrayList<>()).add(sample);

@@ -95,11 +95,7 @@ public final class DatabaseClient {
                         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
                         .setConnectionTimeout((int) poll.queryTimeout().toMillis())
                         .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
-                // The poll's statements are the same every tick: each connection prepares them once and the server
-                // keeps one generic plan of each (their parameters only choose what a CASE computes), instead of
-                // parsing and planning every statement every tick, which was most of the servers' time on them.
-                .connectingTo(connectOptions(settings, poll, poll.queryTimeout()).addProperty("lock_timeout", LOCK_TIMEOUT)
-                        .addProperty("plan_cache_mode", "force_generic_plan").setCachePreparedStatements(true))
+                .connectingTo(connectOptions(settings, poll, poll.queryTimeout()).addProperty("lock_timeout", LOCK_TIMEOUT))
                 .using(vertx)
                 .build();
     }

@@ -16,12 +16,9 @@ public final class Sql {
     private Sql() {
     }
 
-    /**
-     * Runs a query without parameters and maps every row. It is prepared (the extended protocol), so that a
-     * connection that caches its prepared statements, as the poll's do, parses and plans it once, not every tick.
-     */
+    /** Runs a query without parameters and maps every row. */
     public static <T> Uni<List<T>> rows(SqlConnection connection, String sql, Function<Row, T> mapper) {
-        return connection.preparedQuery(sql).execute().map(rows -> {
+        return connection.query(sql).execute().map(rows -> {
             List<T> list = new ArrayList<>(rows.size());
             rows.forEach(row -> list.add(mapper.apply(row)));
             return list;

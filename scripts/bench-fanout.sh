@@ -20,12 +20,7 @@ RATE=${RATE:-50}
 OUT=${OUT:-docs/benchmarks.md}
 BASE="http://127.0.0.1:$MONITOR_PORT"
 
-command -v node >/dev/null || { echo "bench-fanout.sh needs Node.js (apt-get install nodejs npm)" >&2; exit 2; }
-if [[ ! -d "$STATE_DIR/node/node_modules/ws" ]]; then
-  mkdir -p "$STATE_DIR/node"
-  npm install --silent --no-audit --no-fund --prefix "$STATE_DIR/node" ws@8 >/dev/null
-fi
-clients() { NODE_PATH="$STATE_DIR/node/node_modules" node scripts/bench-clients.cjs "$@"; }
+need_clients bench-fanout.sh
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
 fleet_up "$SIZE"
 config="$STATE_DIR/config-$SIZE.yaml"
@@ -37,7 +32,7 @@ trap 'kill $MONITOR ${TRICKLE:-} 2>/dev/null || true' EXIT
 first=$(wait_complete "$SIZE" "$started")
 start_trickle $(( (SIZE + 1) / 2 ))
 sleep "$WARMUP"
-mapfile -t pairs < <(curl -fs "$BASE/api/snapshot" | python3 -c "import json, sys; [print(p['name']) for p in json.load(sys.stdin)['pairs']]")
+mapfile -t pairs < <(pair_names)
 
 results="$STATE_DIR/fanout.jsonl"
 : > "$results"

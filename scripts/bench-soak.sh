@@ -21,12 +21,7 @@ RATE=${RATE:-2}
 OUT=${OUT:-docs/benchmarks.md}
 BASE="http://127.0.0.1:$MONITOR_PORT"
 
-command -v node >/dev/null || { echo "bench-soak.sh needs Node.js (apt-get install nodejs npm)" >&2; exit 2; }
-if [[ ! -d "$STATE_DIR/node/node_modules/ws" ]]; then
-  mkdir -p "$STATE_DIR/node"
-  npm install --silent --no-audit --no-fund --prefix "$STATE_DIR/node" ws@8 >/dev/null
-fi
-clients() { NODE_PATH="$STATE_DIR/node/node_modules" node scripts/bench-clients.cjs "$@"; }
+need_clients bench-soak.sh
 [[ -f target/quarkus-app/quarkus-run.jar ]] || ./mvnw -q -B package -DskipTests
 fleet_up "$SIZE"
 config="$STATE_DIR/config-$SIZE.yaml"
@@ -38,7 +33,7 @@ start_monitor "$config" "$log"
 trap 'kill $MONITOR ${TRICKLE:-} ${SOCKET_CLIENTS:-} ${PAIR_CLIENTS:-} ${REST_CLIENT:-} 2>/dev/null || true' EXIT
 first=$(wait_complete "$SIZE" "$started")
 start_trickle $(( (SIZE + 1) / 2 ))
-mapfile -t pairs < <(curl -fs "$BASE/api/snapshot" | python3 -c "import json, sys; [print(p['name']) for p in json.load(sys.stdin)['pairs']]")
+mapfile -t pairs < <(pair_names)
 # Half the sockets follow the whole snapshot, half one pair each.
 ( clients sockets "$BASE" $((SOCKETS / 2)) "$DURATION" > "$STATE_DIR/soak-sockets-whole.json" ) &
 SOCKET_CLIENTS=$!

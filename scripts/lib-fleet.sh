@@ -150,6 +150,21 @@ start_trickle() {
   TRICKLE=$!
 }
 
+# need_clients SCRIPT: Node.js and the `ws` package (from the npm registry, once per STATE_DIR) for clients().
+need_clients() {
+  command -v node >/dev/null || { echo "$1 needs Node.js (apt-get install nodejs npm)" >&2; exit 2; }
+  if [[ ! -d "$STATE_DIR/node/node_modules/ws" ]]; then
+    mkdir -p "$STATE_DIR/node"
+    npm install --silent --no-audit --no-fund --prefix "$STATE_DIR/node" ws@8 >/dev/null
+  fi
+}
+# clients ARGS...: scripts/bench-clients.cjs (WebSocket and HTTP clients), see its header.
+clients() { NODE_PATH="$STATE_DIR/node/node_modules" node scripts/bench-clients.cjs "$@"; }
+# pair_names: the pairs of the monitor's latest snapshot, one per line.
+pair_names() {
+  curl -fs "http://127.0.0.1:$MONITOR_PORT/api/snapshot" | python3 -c "import json, sys; [print(p['name']) for p in json.load(sys.stdin)['pairs']]"
+}
+
 # tick_times LOG FROM_LINE: each tick's whole time (read and publish), in ms, from the monitor's debug log.
 tick_times() {
   tail -n +"$(($2 + 1))" "$1" | sed -n 's/.*tick [0-9]*: read [0-9]* database(s) in \([0-9]*\) ms, published after \([0-9]*\) ms.*/\2/p'

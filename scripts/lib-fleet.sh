@@ -64,7 +64,7 @@ fleet_up() {
   ((CLUSTERS < 2)) && CLUSTERS=2
   # A fleet made earlier for more databases keeps its layout (which cluster holds which pair).
   local made
-  made=$(find "$STATE_DIR" -maxdepth 1 -name 'pg[0-9]*' -type d 2>/dev/null | wc -l)
+  made=$({ find "$STATE_DIR" -maxdepth 1 -name 'pg[0-9]*' -type d 2>/dev/null || true; } | wc -l)
   ((made > CLUSTERS)) && CLUSTERS=$made
   echo "Starting $CLUSTERS clusters of up to $DBS_PER_CLUSTER databases..." >&2
   local c port cname i s d sp dp

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A database that accepts TCP and never answers: it is Down within its deadline with the reason, every tick
- * still polls the healthy pair on schedule, and the abandoned connections are closed rather than piling up.
+ * still polls the healthy pair on schedule, and the hung connections are closed rather than piling up.
  */
 @QuarkusTest
 @WithTestResource(value = ReplicationPairResource.class, initArgs = @ResourceArg(name = "hungDatabase", value = "true"))
@@ -57,8 +57,9 @@ class HungDatabaseTests {
         assertThat(database(later, "hung").get("pollMillis").asLong()).isBetween(QUERY_TIMEOUT_MILLIS, INTERVAL_MILLIS);
         assertThat(database(later, "hung").get("reachable").asBoolean()).isFalse();
 
-        // Each tick opened a connection to the silent server; those of past ticks have been closed.
-        assertThat(silent.accepted()).isGreaterThanOrEqualTo(4);
+        // The poll of a silent server is dropped three deadlines after it began (the ticks between wait for it), and
+        // the next tick connects again: a new connection every third tick; those of past ticks have been closed.
+        assertThat(silent.accepted()).isGreaterThanOrEqualTo(3);
         assertThat(silent.open()).isLessThanOrEqualTo(2);
     }
 }

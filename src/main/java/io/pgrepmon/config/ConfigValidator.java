@@ -72,7 +72,7 @@ public final class ConfigValidator {
 
     private static MonitorSettings.Poll poll(MonitorConfig config) {
         return new MonitorSettings.Poll(config.refreshInterval(), config.connectTimeout(), config.queryTimeout(),
-                config.idleTimeout(), config.tcpKeepAlive(), config.catalogInterval());
+                config.idleTimeout(), config.tcpKeepAlive(), config.catalogInterval(), config.connectConcurrency());
     }
 
     private static MonitorSettings.Thresholds thresholds(MonitorConfig.Thresholds t) {
@@ -293,6 +293,10 @@ public final class ConfigValidator {
         if (config.catalogInterval().compareTo(config.refreshInterval()) < 0) {
             problems.add("monitor.catalog-interval (" + config.catalogInterval() + ") is shorter than monitor.refresh-interval ("
                     + config.refreshInterval() + "): give at least the interval, e.g. 1m");
+        }
+        if (config.connectConcurrency() < 1) {
+            problems.add("monitor.connect-concurrency is " + config.connectConcurrency()
+                    + ": give at least 1 (how many databases may be connecting at once; 16 by default)");
         }
         if (config.idleTimeout().isNegative()) {
             problems.add("monitor.idle-timeout is negative: use a duration such as 10m, or 0 to keep connections open");

@@ -43,6 +43,14 @@ public interface MonitorConfig {
     Duration idleTimeout();
 
     /**
+     * How many databases may be connecting at once, over the whole fleet (at least 1). A connection costs CPU on
+     * both sides (TLS, and SCRAM's key derivation): hundreds opened together all finish late, past their deadline,
+     * where a few at a time connect one after another. Databases waiting for their turn show why.
+     */
+    @WithDefault("16")
+    int connectConcurrency();
+
+    /**
      * The oldest the catalog may be (tables with their publications, keys, replica identity and sizes, and the hash
      * of the table definitions): it is read again when the catalog counters say it changed, and at least this often,
      * since a server may publish those counters late or lose them. At least the refresh interval.

@@ -26,9 +26,10 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
      * @param idleTimeout    how long an idle connection is kept (zero: forever)
      * @param tcpKeepAlive   whether TCP keepalive is on for the monitor's connections
      * @param catalogInterval the oldest the catalog probes' answer and the table definitions' hash may be
+     * @param connectConcurrency how many databases may be connecting at once, over the whole fleet
      */
     public record Poll(Duration interval, Duration connectTimeout, Duration queryTimeout, Duration idleTimeout,
-                       boolean tcpKeepAlive, Duration catalogInterval) {
+                       boolean tcpKeepAlive, Duration catalogInterval, int connectConcurrency) {
 
         /**
          * The oldest the latest snapshot may be while polling works: a tick may run up to its deadline, the next one

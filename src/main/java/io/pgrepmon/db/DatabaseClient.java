@@ -2,19 +2,36 @@ package io.pgrepmon.db;
 
 import io.pgrepmon.config.DatabaseSettings;
 import io.pgrepmon.config.MonitorSettings;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.vertx.UniHelper;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnectOptions;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.core.Promise;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
- * The small connection pool of one monitored database. Built with the Vert.x PG client directly, not as a
- * Quarkus datasource, because the list of databases is runtime configuration. The pool opens connections on
- * demand, so a database that comes back is reconnected on the next tick; {@link #reset()} drops a pool whose
- * connection hangs so that the next tick starts clean.
+ * The one connection of a monitored database, and the deadline of each use. Built on a Vert.x PG pool of one
+ * (not a Quarkus datasource, since the list of databases is runtime configuration), which opens the connection on
+ * demand, so a database that comes back is reconnected on the next tick.
+ *
+ * <p>A use that misses its deadline fails at once, but its work goes on: the connection is kept, and the next use
+ * waits for that same work under its own deadline instead of starting over. Dropping a connection at every missed
+ * deadline made a loaded fleet authenticate again at every tick and never catch up. Work that is still running three
+ * deadlines after it began (a server that hangs, a network that drops packets) has its connection dropped and the
+ * next use starts clean; a use still waiting for its turn to connect ({@link ConnectGate}) is not hung, only queued.
  */
 public final class DatabaseClient {
 
@@ -23,6 +40,9 @@ public final class DatabaseClient {
 
     /** One connection is enough: a database's probes run one after the other on it. */
     static final int POOL_SIZE = 1;
+
+    /** How many deadlines a use's work may run before its connection is taken for hung and dropped. */
+    static final int HUNG_AFTER_DEADLINES = 3;
 
     /**
      * How long a probe may wait for a lock. The probes avoid opening user tables, and skip what someone holds an
@@ -34,12 +54,23 @@ public final class DatabaseClient {
     private final DatabaseSettings settings;
     private final MonitorSettings.Poll poll;
     private final Vertx vertx;
+    private final ConnectGate gate;
     private volatile Pool pool;
+    /** The last use's work while it runs, and its answer once it has one. */
+    private InFlight inFlight;
+    /** This database's connection attempt waiting for its turn at the gate, or holding its place there. */
+    private final AtomicReference<Promise<ConnectGate.Permit>> queued = new AtomicReference<>();
+    private final AtomicReference<ConnectGate.Permit> held = new AtomicReference<>();
 
-    public DatabaseClient(DatabaseSettings settings, MonitorSettings.Poll poll, Vertx vertx) {
+    /** @param overdue whether a use gave up on this work at its deadline */
+    private record InFlight(long startedNanos, CompletableFuture<Object> done, AtomicBoolean overdue) {
+    }
+
+    public DatabaseClient(DatabaseSettings settings, MonitorSettings.Poll poll, Vertx vertx, ConnectGate gate) {
         this.settings = settings;
         this.poll = poll;
         this.vertx = vertx;
+        this.gate = gate;
         this.pool = newPool();
     }
 
@@ -47,15 +78,106 @@ public final class DatabaseClient {
         return settings;
     }
 
-    public Pool pool() {
-        return pool;
+    /**
+     * Runs {@code work} on the connection and fails with a {@link DeadlineException} when no answer comes within the
+     * deadline. When the last use's work is still running, past a deadline that gave up on it but not hung, this
+     * use waits for that work's answer instead (every use of one client runs the same kind of work, the tick's
+     * reading, so the answer is of the caller's type); when it is running and no deadline has given up on it yet,
+     * this use's work starts after it, as uses of one connection do.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Uni<T> withConnection(Function<SqlConnection, Uni<T>> work, Duration deadline) {
+        Function<SqlConnection, Uni<Object>> untyped = (Function<SqlConnection, Uni<Object>>) (Function<?, ?>) work;
+        InFlight use;
+        String waitingFor = "";
+        synchronized (this) {
+            InFlight last = inFlight;
+            long runningNanos = last == null ? 0 : System.nanoTime() - last.startedNanos();
+            boolean running = last != null && !last.done().isDone();
+            if (running && last.overdue().get()
+                    && (queued.get() != null || runningNanos < HUNG_AFTER_DEADLINES * deadline.toNanos())) {
+                use = last;
+                waitingFor = queued.get() != null
+                        ? "; waiting for its turn to connect (" + gate.waiting() + " database(s) queued, "
+                                + gate.inUse() + " connecting; monitor.connect-concurrency)"
+                        : "; still answering the poll that began " + runningNanos / 1_000_000 + " ms ago";
+            } else if (running && !last.overdue().get()) {
+                use = new InFlight(System.nanoTime(), new CompletableFuture<>(), new AtomicBoolean());
+                inFlight = use;
+                InFlight next = use;
+                last.done().whenComplete((answer, failure) -> start(untyped, next.done()));
+            } else {
+                if (running) {
+                    Log.debugf("%s: the poll that began %d ms ago is still running, past %d deadlines: connection dropped",
+                            settings.name(), runningNanos / 1_000_000, HUNG_AFTER_DEADLINES);
+                    reset();
+                }
+                use = new InFlight(System.nanoTime(), new CompletableFuture<>(), new AtomicBoolean());
+                inFlight = use;
+                start(untyped, use.done());
+            }
+        }
+        String suffix = waitingFor;
+        // A copy: giving up on it must not cancel the work, which the next use may wait for.
+        return Uni.createFrom().completionStage(use.done().copy())
+                .ifNoItem().after(deadline).failWith(() -> {
+                    use.overdue().set(true);
+                    return new DeadlineException("no answer within " + deadline.toMillis() + " ms (monitor.query-timeout)" + suffix);
+                })
+                .map(answer -> (T) answer);
     }
 
-    /** Replaces the pool; the old one is closed in the background, which also closes a connection stuck mid-poll. */
-    public void reset() {
+    /** A use that got no answer within its deadline. */
+    public static final class DeadlineException extends TimeoutException {
+        DeadlineException(String message) {
+            super(message);
+        }
+    }
+
+    private void start(Function<SqlConnection, Uni<Object>> work, CompletableFuture<Object> done) {
+        pool.withConnection(connection -> {
+                    // Connected (or the connection was already open): its place at the gate goes to the next database.
+                    releasePermit();
+                    return work.apply(connection);
+                })
+                .subscribe().with(done::complete, failure -> {
+                    releasePermit();
+                    done.completeExceptionally(failure);
+                });
+    }
+
+    /** Drops the connection; the pool is closed in the background, which also closes a connection stuck mid-poll. */
+    public synchronized void reset() {
         Pool old = pool;
         pool = newPool();
+        inFlight = null;
+        Promise<ConnectGate.Permit> waiting = queued.getAndSet(null);
+        if (waiting != null && gate.cancel(waiting)) {
+            waiting.tryFail("the connection was reset while it waited for its turn to connect");
+        }
+        releasePermit();
         old.close().subscribe().with(ignored -> { }, ignored -> { });
+    }
+
+    private void releasePermit() {
+        ConnectGate.Permit permit = held.getAndSet(null);
+        if (permit != null) {
+            permit.release();
+        }
+    }
+
+    /** The pool's connection options, given once this database's turn at the gate has come. */
+    private Uni<SqlConnectOptions> turnToConnect(PgConnectOptions options) {
+        Promise<ConnectGate.Permit> turn = Promise.promise();
+        queued.set(turn);
+        return UniHelper.toUni(gate.acquire(turn).map(permit -> {
+            queued.compareAndSet(turn, null);
+            ConnectGate.Permit previous = held.getAndSet(permit);
+            if (previous != null) {
+                previous.release();
+            }
+            return (SqlConnectOptions) options;
+        }));
     }
 
     /**
@@ -86,6 +208,7 @@ public final class DatabaseClient {
     }
 
     private Pool newPool() {
+        PgConnectOptions options = connectOptions(settings, poll, poll.queryTimeout()).addProperty("lock_timeout", LOCK_TIMEOUT);
         return PgBuilder.pool()
                 .with(new PoolOptions()
                         .setMaxSize(POOL_SIZE)
@@ -93,9 +216,10 @@ public final class DatabaseClient {
                         // 0 keeps it forever; otherwise a connection idle that long is closed and reopened on demand.
                         .setIdleTimeout((int) poll.idleTimeout().toMillis())
                         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
-                        .setConnectionTimeout((int) poll.queryTimeout().toMillis())
-                        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
-                .connectingTo(connectOptions(settings, poll, poll.queryTimeout()).addProperty("lock_timeout", LOCK_TIMEOUT))
+                        // No wait for the connection times out in the pool: each use has its own deadline, and a
+                        // connection that comes after it is kept for the next use.
+                        .setConnectionTimeout(0))
+                .connectingTo(() -> turnToConnect(options))
                 .using(vertx)
                 .build();
     }

@@ -14,7 +14,9 @@ public class DatabaseClients {
     private final List<DatabaseClient> clients;
 
     public DatabaseClients(Settings settings, Vertx vertx) {
-        this.clients = settings.get().databases().stream().map(db -> new DatabaseClient(db, settings.get().poll(), vertx)).toList();
+        ConnectGate gate = new ConnectGate(settings.get().poll().connectConcurrency());
+        this.clients = settings.get().databases().stream()
+                .map(db -> new DatabaseClient(db, settings.get().poll(), vertx, gate)).toList();
     }
 
     public List<DatabaseClient> all() {

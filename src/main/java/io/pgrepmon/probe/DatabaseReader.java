@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads one database under one deadline: the server and every registered probe that applies. Never fails: an
@@ -73,14 +72,11 @@ public final class DatabaseReader {
         Instant polledAt = Instant.now();
         long t0 = System.nanoTime();
         Known last = known.get(db.name());
-        return client.pool().withConnection(connection -> {
+        return client.withConnection(connection -> {
                     Uni<ServerInfo> server = last == null ? ServerInfoProbe.read(connection) : Uni.createFrom().item(last.server());
-                    return server.flatMap(s -> readProbes(connection, db, s, last, hashTables, polledAt, t0));
-                })
-                .ifNoItem().after(deadline).failWith(() -> new TimeoutException(
-                        "no answer within " + deadline.toMillis() + " ms (monitor.query-timeout)"))
-                .onFailure(TimeoutException.class).invoke(client::reset)
-                .onFailure().invoke(() -> known.remove(db.name()))
+                    return server.flatMap(s -> readProbes(connection, db, s, last, hashTables, polledAt, t0))
+                            .onFailure().invoke(() -> known.remove(db.name()));
+                }, deadline)
                 .onFailure().recoverWithItem(e -> DatabaseReading.unreachable(db, polledAt, millisSince(t0),
                         db.redact(client.explain(describe(e)))));
     }

@@ -201,12 +201,15 @@ class ConfigValidatorTest {
         assertThat(config.thresholds().walsenderStalled()).hasSeconds(60);
         assertThat(config.thresholds().tableSyncStuck()).hasMinutes(10);
         assertThat(config.thresholds().errorRecent()).hasMinutes(10);
+        assertThat(config.connectConcurrency()).isEqualTo(16);
         Map<String, String> p = valid();
         p.put("monitor.thresholds.safe-wal-size", "-1");
         p.put("monitor.thresholds.table-sync-stuck", "-1s");
         p.put("monitor.idle-timeout", "-1s");
+        p.put("monitor.connect-concurrency", "0");
         assertThatThrownBy(() -> ConfigValidator.validate(map(p)))
                 .hasMessageContaining("monitor.idle-timeout is negative")
+                .hasMessageContaining("monitor.connect-concurrency is 0: give at least 1")
                 .hasMessageContaining("monitor.thresholds.safe-wal-size is -1")
                 .hasMessageContaining("monitor.thresholds.table-sync-stuck is negative");
     }

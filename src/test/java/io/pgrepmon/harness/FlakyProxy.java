@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy on loopback in front of a real server, switchable between forwarding and refusing (accept, then
  * close at once), and able to cut every connection it carries: a database that flaps. Counts how many upstream
- * connections were open at once, the client's pool size seen from the wire.
+ * connections were open at once, the client's pool size seen from the wire, and how many it accepted. It can also
+ * hold each of the server's replies back for a while: a database that answers, slowly.
  */
 public final class FlakyProxy implements AutoCloseable {
 
@@ -22,7 +23,9 @@ public final class FlakyProxy implements AutoCloseable {
     /** Live proxied connections, each a client socket and its upstream socket. */
     private final Set<Socket[]> links = ConcurrentHashMap.newKeySet();
     private final AtomicInteger maxOpen = new AtomicInteger();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean forwarding = true;
+    private volatile long replyDelayMillis;
 
     public FlakyProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -53,6 +56,16 @@ public final class FlakyProxy implements AutoCloseable {
         return maxOpen.get();
     }
 
+    /** Connections forwarded to the server so far. */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /** Passes on what the server sends this long after it arrived (0: at once), as a slow link would. */
+    public void delayReplies(java.time.Duration delay) {
+        replyDelayMillis = delay.toMillis();
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -62,6 +75,7 @@ public final class FlakyProxy implements AutoCloseable {
                     continue;
                 }
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                accepted.incrementAndGet();
                 Socket[] link = {client, upstream};
                 links.add(link);
                 maxOpen.accumulateAndGet(links.size(), Math::max);
@@ -70,8 +84,8 @@ public final class FlakyProxy implements AutoCloseable {
                     closeQuietly(client);
                     closeQuietly(upstream);
                 };
-                pump(client, upstream, done);
-                pump(upstream, client, done);
+                pump(client, upstream, done, () -> 0L);
+                pump(upstream, client, done, () -> replyDelayMillis);
             } catch (IOException e) {
                 if (server.isClosed()) {
                     return;
@@ -80,23 +94,52 @@ public final class FlakyProxy implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to, Runnable done) {
-        Thread thread = new Thread(() -> {
+    /**
+     * Copies {@code from} to {@code to}; each chunk is passed on {@code delayMillis} after it arrived, as on a link
+     * with that latency (chunks that arrive together leave together: the delays do not add up).
+     */
+    private static void pump(Socket from, Socket to, Runnable done, java.util.function.LongSupplier delayMillis) {
+        java.util.concurrent.BlockingQueue<Object[]> chunks = new java.util.concurrent.LinkedBlockingQueue<>();
+        byte[] end = new byte[0];
+        Thread reader = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
+                    chunks.add(new Object[] {System.nanoTime() + delayMillis.getAsLong() * 1_000_000, java.util.Arrays.copyOf(buffer, n)});
                 }
             } catch (IOException ignored) {
                 // the other side is gone: end both
             } finally {
+                chunks.add(new Object[] {0L, end});
+            }
+        }, "flaky-proxy-read");
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = to.getOutputStream()) {
+                while (true) {
+                    Object[] chunk = chunks.take();
+                    if (chunk[1] == end) {
+                        break;
+                    }
+                    long wait = (long) chunk[0] - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    out.write((byte[]) chunk[1]);
+                    out.flush();
+                }
+            } catch (IOException ignored) {
+                // the other side is gone: end both
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
                 done.run();
             }
-        }, "flaky-proxy-pump");
-        thread.setDaemon(true);
-        thread.start();
+        }, "flaky-proxy-write");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
     }
 
     private static void closeQuietly(Socket socket) {

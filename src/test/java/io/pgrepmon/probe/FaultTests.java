@@ -294,6 +294,27 @@ class FaultTests {
                 assertThat(db("victim").get("privileges")).isEmpty());
     }
 
+    /**
+     * A database that answers, but later than its deadline, is Down for it and keeps its connection: the next tick
+     * waits for the poll still running instead of connecting (and authenticating) again, which at fleet scale made
+     * every missed deadline cost the next tick more.
+     */
+    @Test
+    void slowAnswersKeepTheirConnection() throws InterruptedException {
+        int before = faults.proxy().accepted();
+        long fromTick = latest().get("sequence").asLong();
+        faults.proxy().delayReplies(Duration.ofMillis(900));
+        try {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(db("flaky").get("error").asText()).contains("no answer within 700 ms"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> latest().get("sequence").asLong() >= fromTick + 5);
+        } finally {
+            faults.proxy().delayReplies(Duration.ZERO);
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(db("flaky").get("reachable").asBoolean()).isTrue());
+        assertThat(faults.proxy().accepted() - before).as("connections opened through the slow spell").isZero();
+    }
+
     @Test
     void exhaustedMaxConnectionsIsReportedWithoutARetryStorm() throws Exception {
         List<Connection> fillers = new ArrayList<>();

@@ -52,6 +52,6 @@ class CutoverResourceTest {
 
     static MonitorSettings.Poll poll(long intervalMillis, long queryTimeoutMillis) {
         return new MonitorSettings.Poll(Duration.ofMillis(intervalMillis), Duration.ofMillis(500),
-                Duration.ofMillis(queryTimeoutMillis), Duration.ZERO, true, Duration.ofMinutes(1));
+                Duration.ofMillis(queryTimeoutMillis), Duration.ZERO, true, Duration.ofMinutes(1), 16);
     }
 }

@@ -43,11 +43,11 @@ command -v prometheus-postgres-exporter >/dev/null || {
 fleet_up "$max_size"
 
 reset_statements() {
-  for ((c = 0; c < CLUSTERS; c++)); do at $((BASE_PORT + c)) postgres -tAc "SELECT pg_stat_statements_reset()" >/dev/null; done
+  for ((c = 0; c < RUNNING; c++)); do at $((BASE_PORT + c)) postgres -tAc "SELECT pg_stat_statements_reset()" >/dev/null; done
 }
 backend_cpu_ms() { # backend_cpu_ms ROLE: CPU time (ms) the server processes serving ROLE's connections have used so far
   local pids
-  pids=$(for ((c = 0; c < CLUSTERS; c++)); do
+  pids=$(for ((c = 0; c < RUNNING; c++)); do
     at $((BASE_PORT + c)) postgres -tAc "SELECT pid FROM pg_stat_activity WHERE usename = '$1'"
   done)
   for pid in $pids; do awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true; done \
@@ -60,7 +60,7 @@ backend_cpu_since() {
     | awk -v k="$(getconf CLK_TCK)" -v b="$before" '{ t += $1 } END { printf "%.0f", t * 1000 / k - b }'
 }
 statements_ms() { # statements_ms ROLE: milliseconds the clusters spent executing ROLE's statements, and their calls
-  for ((c = 0; c < CLUSTERS; c++)); do
+  for ((c = 0; c < RUNNING; c++)); do
     at $((BASE_PORT + c)) postgres -tAc "SELECT coalesce(sum(total_exec_time), 0) || ' ' || coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid WHERE r.rolname = '$1'"
   done | awk '{ ms += $1; calls += $2 } END { printf "%.1f %d", ms, calls }'
 }
@@ -101,6 +101,7 @@ for n in $SIZES; do
     sleep 5
   done
   cpu1=$(cpu_ticks "$monitor")
+  log_to=$(wc -l < "$STATE_DIR/monitor-$n.log")
   our_backend_ms=$(backend_cpu_since monitor "$our_backends")
   read -r our_sql_ms our_calls <<< "$(statements_ms monitor)"
   if [[ -n "${PROFILE:-}" ]]; then
@@ -142,7 +143,7 @@ for n in $SIZES; do
   fi
 
   ticks="$STATE_DIR/ticks-$n.txt"
-  tick_times "$STATE_DIR/monitor-$n.log" "$log_from" > "$ticks"
+  tick_times "$STATE_DIR/monitor-$n.log" "$log_from" "$log_to" > "$ticks"
   tick_count=$(wc -l < "$ticks")
   over=$(awk -v i="$INTERVAL" '$1 > i * 1000 { c++ } END { print c + 0 }' "$ticks")
   unfinished=$(grep -c timeout "$scrapes" || true)
@@ -169,7 +170,7 @@ block="$STATE_DIR/block.md"
 {
   echo "<!-- results:begin (written by scripts/bench-fleet.sh on $(date -u +%Y-%m-%d)) -->"
   echo
-  echo "Machine: $machine. Versions: $versions. $CLUSTERS clusters of up to $DBS_PER_CLUSTER databases. Interval ${INTERVAL} s, warm-up ${WARMUP} s, round ${ROUND} s per size."
+  echo "Machine: $machine. Versions: $versions. $RUNNING clusters running (of a layout of $CLUSTERS), up to $DBS_PER_CLUSTER databases each. Interval ${INTERVAL} s, warm-up ${WARMUP} s, round ${ROUND} s per size."
   jvm_text=${JVM_OPTS:-none, the defaults of the JVM}
   echo "JVM options: \`$jvm_text\`, MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX-2}."
   echo

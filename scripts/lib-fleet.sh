@@ -57,7 +57,7 @@ CONF
 }
 
 # fleet_up MAX_SIZE: the clusters and the databases of MAX_SIZE (created once; smaller sizes watch the first pairs).
-# Sets PAIRS and CLUSTERS.
+# Sets PAIRS, CLUSTERS (the layout) and RUNNING (the clusters started: those the size uses).
 fleet_up() {
   PAIRS=$(( ($1 + 1) / 2 ))
   CLUSTERS=$(( (PAIRS + HALF - 1) / HALF ))
@@ -66,9 +66,18 @@ fleet_up() {
   local made
   made=$({ find "$STATE_DIR" -maxdepth 1 -name 'pg[0-9]*' -type d 2>/dev/null || true; } | wc -l)
   ((made > CLUSTERS)) && CLUSTERS=$made
-  echo "Starting $CLUSTERS clusters of up to $DBS_PER_CLUSTER databases..." >&2
+  # Only the clusters this size uses run: the others' background work (walsenders, apply workers, autovacuum)
+  # would load the same cores as the tools measured.
+  local needed=$(( (PAIRS - 1) / HALF + 2 ))
+  ((needed > CLUSTERS)) && needed=$CLUSTERS
+  RUNNING=$needed
+  echo "Starting $needed of $CLUSTERS clusters of up to $DBS_PER_CLUSTER databases..." >&2
   local c port cname i s d sp dp
-  for ((c = 0; c < CLUSTERS; c++)); do
+  for ((c = needed; c < CLUSTERS; c++)); do
+    cname=$(printf 'pg%02d' "$c")
+    [[ -f "$STATE_DIR/$cname/postmaster.pid" ]] && stop_cluster "$cname"
+  done
+  for ((c = 0; c < needed; c++)); do
     port=$((BASE_PORT + c)) cname=$(printf 'pg%02d' "$c")
     [[ -f "$STATE_DIR/$cname/PG_VERSION" ]] || { start_cluster "$cname" "$port" "$PW" 2>/dev/null; stop_cluster "$cname"; }
     fleet_tune "$cname" "$port"
@@ -165,9 +174,10 @@ pair_names() {
   curl -fs "http://127.0.0.1:$MONITOR_PORT/api/snapshot" | python3 -c "import json, sys; [print(p['name']) for p in json.load(sys.stdin)['pairs']]"
 }
 
-# tick_times LOG FROM_LINE: each tick's whole time (read and publish), in ms, from the monitor's debug log.
+# tick_times LOG FROM_LINE [TO_LINE]: each tick's whole time (read and publish), in ms, from the monitor's debug
+# log, between those lines (the round measured; the figures per tick divide by their count).
 tick_times() {
-  tail -n +"$(($2 + 1))" "$1" | sed -n 's/.*tick [0-9]*: read [0-9]* database(s) in \([0-9]*\) ms, published after \([0-9]*\) ms.*/\2/p'
+  sed -n "$(($2 + 1)),${3:-\$}p" "$1" | sed -n 's/.*tick [0-9]*: read [0-9]* database(s) in \([0-9]*\) ms, published after \([0-9]*\) ms.*/\2/p'
 }
 
 percentile() { # percentile P FILE: the P-th percentile of the numbers in FILE (nearest rank)

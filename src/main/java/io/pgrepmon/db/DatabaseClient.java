@@ -18,7 +18,6 @@ import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -27,11 +26,13 @@ import java.util.function.Function;
  * (not a Quarkus datasource, since the list of databases is runtime configuration), which opens the connection on
  * demand, so a database that comes back is reconnected on the next tick.
  *
- * <p>A use that misses its deadline fails at once, but its work goes on: the connection is kept, and the next use
- * waits for that same work under its own deadline instead of starting over. Dropping a connection at every missed
- * deadline made a loaded fleet authenticate again at every tick and never catch up. Work that is still running three
- * deadlines after it began (a server that hangs, a network that drops packets) has its connection dropped and the
- * next use starts clean; a use still waiting for its turn to connect ({@link ConnectGate}) is not hung, only queued.
+ * <p>A use that misses its deadline fails at once, but its work goes on and the connection is kept: dropping it at
+ * every missed deadline made a loaded fleet authenticate again at every tick and never catch up. A use that finds
+ * work still running queues its own behind it, to start as soon as the connection is free, so that what it gets
+ * was read after it asked, never an answer begun before; at most one work waits so, and later uses share it. Work
+ * still running three deadlines after it began, or after its turn to connect came (a server that hangs, a network
+ * that drops packets), has its connection dropped and the next use starts clean; work waiting for its turn to
+ * connect ({@link ConnectGate}) is not hung, only queued.
  */
 public final class DatabaseClient {
 
@@ -56,14 +57,24 @@ public final class DatabaseClient {
     private final Vertx vertx;
     private final ConnectGate gate;
     private volatile Pool pool;
-    /** The last use's work while it runs, and its answer once it has one. */
-    private InFlight inFlight;
+    /** The work on the connection (running or done), and the one queued behind it, not started yet. */
+    private Work current;
+    private Work pending;
     /** This database's connection attempt waiting for its turn at the gate, or holding its place there. */
     private final AtomicReference<Promise<ConnectGate.Permit>> queued = new AtomicReference<>();
     private final AtomicReference<ConnectGate.Permit> held = new AtomicReference<>();
+    /** When this database's last turn to connect came (System.nanoTime). */
+    private volatile long grantedNanos = Long.MIN_VALUE;
 
-    /** @param overdue whether a use gave up on this work at its deadline */
-    private record InFlight(long startedNanos, CompletableFuture<Object> done, AtomicBoolean overdue) {
+    /** One use's work: what it runs and its answer; {@code startedNanos} once it is on the connection. */
+    private static final class Work {
+        final Function<SqlConnection, Uni<Object>> run;
+        final CompletableFuture<Object> done = new CompletableFuture<>();
+        long startedNanos;
+
+        Work(Function<SqlConnection, Uni<Object>> run) {
+            this.run = run;
+        }
     }
 
     public DatabaseClient(DatabaseSettings settings, MonitorSettings.Poll poll, Vertx vertx, ConnectGate gate) {
@@ -79,51 +90,44 @@ public final class DatabaseClient {
     }
 
     /**
-     * Runs {@code work} on the connection and fails with a {@link DeadlineException} when no answer comes within the
-     * deadline. When the last use's work is still running, past a deadline that gave up on it but not hung, this
-     * use waits for that work's answer instead (every use of one client runs the same kind of work, the tick's
-     * reading, so the answer is of the caller's type); when it is running and no deadline has given up on it yet,
-     * this use's work starts after it, as uses of one connection do.
+     * Runs {@code work} on the connection as soon as it is free, and fails with a {@link DeadlineException} when no
+     * answer comes within the deadline. A use that finds a work already queued shares its answer: that work had not
+     * started when this use asked, and every use of one client runs the same kind of work (the tick's reading).
      */
     @SuppressWarnings("unchecked")
     public <T> Uni<T> withConnection(Function<SqlConnection, Uni<T>> work, Duration deadline) {
         Function<SqlConnection, Uni<Object>> untyped = (Function<SqlConnection, Uni<Object>>) (Function<?, ?>) work;
-        InFlight use;
+        Work use;
         String waitingFor = "";
         synchronized (this) {
-            InFlight last = inFlight;
-            long runningNanos = last == null ? 0 : System.nanoTime() - last.startedNanos();
-            boolean running = last != null && !last.done().isDone();
-            if (running && last.overdue().get()
-                    && (queued.get() != null || runningNanos < HUNG_AFTER_DEADLINES * deadline.toNanos())) {
-                use = last;
+            boolean running = current != null && !current.done.isDone();
+            // Time spent waiting at the gate is not running: under load, a queue there is long but moving.
+            long runningNanos = running ? System.nanoTime() - Math.max(current.startedNanos, grantedNanos) : 0;
+            if (running && queued.get() == null && runningNanos >= HUNG_AFTER_DEADLINES * deadline.toNanos()) {
+                Log.debugf("%s: the poll that began %d ms ago is still running, past %d deadlines: connection dropped",
+                        settings.name(), runningNanos / 1_000_000, HUNG_AFTER_DEADLINES);
+                reset();
+                running = false;
+            }
+            if (running) {
                 waitingFor = queued.get() != null
                         ? "; waiting for its turn to connect (" + gate.waiting() + " database(s) queued, "
                                 + gate.inUse() + " connecting; monitor.connect-concurrency)"
-                        : "; still answering the poll that began " + runningNanos / 1_000_000 + " ms ago";
-            } else if (running && !last.overdue().get()) {
-                use = new InFlight(System.nanoTime(), new CompletableFuture<>(), new AtomicBoolean());
-                inFlight = use;
-                InFlight next = use;
-                last.done().whenComplete((answer, failure) -> start(untyped, next.done()));
-            } else {
-                if (running) {
-                    Log.debugf("%s: the poll that began %d ms ago is still running, past %d deadlines: connection dropped",
-                            settings.name(), runningNanos / 1_000_000, HUNG_AFTER_DEADLINES);
-                    reset();
+                        : "; the poll before it, begun " + runningNanos / 1_000_000 + " ms earlier, was still running";
+                if (pending == null) {
+                    pending = new Work(untyped);
                 }
-                use = new InFlight(System.nanoTime(), new CompletableFuture<>(), new AtomicBoolean());
-                inFlight = use;
-                start(untyped, use.done());
+                use = pending;
+            } else {
+                use = new Work(untyped);
+                start(use);
             }
         }
         String suffix = waitingFor;
-        // A copy: giving up on it must not cancel the work, which the next use may wait for.
-        return Uni.createFrom().completionStage(use.done().copy())
-                .ifNoItem().after(deadline).failWith(() -> {
-                    use.overdue().set(true);
-                    return new DeadlineException("no answer within " + deadline.toMillis() + " ms (monitor.query-timeout)" + suffix);
-                })
+        // A copy: giving up on it must not cancel the work, which a later use may share.
+        return Uni.createFrom().completionStage(use.done.copy())
+                .ifNoItem().after(deadline).failWith(() -> new DeadlineException(
+                        "no answer within " + deadline.toMillis() + " ms (monitor.query-timeout)" + suffix))
                 .map(answer -> (T) answer);
     }
 
@@ -134,23 +138,41 @@ public final class DatabaseClient {
         }
     }
 
-    private void start(Function<SqlConnection, Uni<Object>> work, CompletableFuture<Object> done) {
-        pool.withConnection(connection -> {
+    /** Puts {@code work} on the connection; when it ends, the work queued behind it starts. Called holding the lock. */
+    private void start(Work work) {
+        current = work;
+        work.startedNanos = System.nanoTime();
+        Pool on = pool;
+        on.withConnection(connection -> {
                     // Connected (or the connection was already open): its place at the gate goes to the next database.
                     releasePermit();
-                    return work.apply(connection);
+                    return work.run.apply(connection);
                 })
-                .subscribe().with(done::complete, failure -> {
+                .subscribe().with(work.done::complete, failure -> {
                     releasePermit();
-                    done.completeExceptionally(failure);
+                    work.done.completeExceptionally(failure);
                 });
+        work.done.whenComplete((answer, failure) -> next(work));
+    }
+
+    private synchronized void next(Work finished) {
+        if (current == finished && pending != null) {
+            Work queuedWork = pending;
+            pending = null;
+            start(queuedWork);
+        }
     }
 
     /** Drops the connection; the pool is closed in the background, which also closes a connection stuck mid-poll. */
     public synchronized void reset() {
         Pool old = pool;
         pool = newPool();
-        inFlight = null;
+        current = null;
+        if (pending != null) {
+            // Its use gives up at its own deadline; the next use starts clean.
+            pending.done.completeExceptionally(new IllegalStateException("the connection was dropped before this poll began"));
+            pending = null;
+        }
         Promise<ConnectGate.Permit> waiting = queued.getAndSet(null);
         if (waiting != null && gate.cancel(waiting)) {
             waiting.tryFail("the connection was reset while it waited for its turn to connect");
@@ -171,6 +193,7 @@ public final class DatabaseClient {
         Promise<ConnectGate.Permit> turn = Promise.promise();
         queued.set(turn);
         return UniHelper.toUni(gate.acquire(turn).map(permit -> {
+            grantedNanos = System.nanoTime();
             queued.compareAndSet(turn, null);
             ConnectGate.Permit previous = held.getAndSet(permit);
             if (previous != null) {
@@ -213,6 +236,9 @@ public final class DatabaseClient {
                 .with(new PoolOptions()
                         .setMaxSize(POOL_SIZE)
                         .setMaxWaitQueueSize(1)
+                        // The connection on the next of the event loops in turn: the fleet's protocol work spread over
+                        // every core, where the caller's context would put every database on the tick's one thread.
+                        .setEventLoopSize(1)
                         // 0 keeps it forever; otherwise a connection idle that long is closed and reopened on demand.
                         .setIdleTimeout((int) poll.idleTimeout().toMillis())
                         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -72,7 +72,16 @@ public class PollJob {
     Uni<Void> tick() {
         Instant start = Instant.now();
         long t0 = System.nanoTime();
+        io.vertx.core.Context tickContext = io.vertx.core.Vertx.currentContext();
         return read.read(cutover.catalogsToConfirm())
+                // The databases answer on their connections' event loops; the rest of the tick runs on its own context.
+                .emitOn(command -> {
+                    if (tickContext == null) {
+                        command.run();
+                    } else {
+                        tickContext.runOnContext(ignored -> command.run());
+                    }
+                })
                 .map(readings -> assemble.assemble(readings, start, (System.nanoTime() - t0) / 1_000_000))
                 .map(trends::apply)
                 .map(cutover::apply)

@@ -69,15 +69,17 @@ public final class DatabaseReader {
     /** @param hashTables hash the table definitions this tick whatever the catalog counters say */
     public Uni<DatabaseReading> read(DatabaseClient client, boolean hashTables) {
         DatabaseSettings db = client.settings();
-        Instant polledAt = Instant.now();
+        Instant askedAt = Instant.now();
         long t0 = System.nanoTime();
-        Known last = known.get(db.name());
         return client.withConnection(connection -> {
+                    // Taken when the work starts on the connection, which may be after the poll before it ended.
+                    Instant polledAt = Instant.now();
+                    Known last = known.get(db.name());
                     Uni<ServerInfo> server = last == null ? ServerInfoProbe.read(connection) : Uni.createFrom().item(last.server());
                     return server.flatMap(s -> readProbes(connection, db, s, last, hashTables, polledAt, t0))
                             .onFailure().invoke(() -> known.remove(db.name()));
                 }, deadline)
-                .onFailure().recoverWithItem(e -> DatabaseReading.unreachable(db, polledAt, millisSince(t0),
+                .onFailure().recoverWithItem(e -> DatabaseReading.unreachable(db, askedAt, millisSince(t0),
                         db.redact(client.explain(describe(e)))));
     }
 

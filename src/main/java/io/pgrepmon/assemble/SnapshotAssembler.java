@@ -94,12 +94,23 @@ public final class SnapshotAssembler {
         this.errorCounters = new ErrorCounters(monitorStart);
     }
 
+    /**
+     * The time a database's observations are stamped with: when its answer came, never before the tick began. A
+     * database's poll may start after the tick did (behind its previous poll, or waiting its turn to connect), and a
+     * change it shows may be that recent; stamped with the tick's start, a quiet or error-free window would look up
+     * to a deadline longer than it is.
+     */
+    static Instant observedAt(DatabaseReading reading, Instant takenAt) {
+        Instant answered = reading.answeredAt();
+        return answered.isAfter(takenAt) ? answered : takenAt;
+    }
+
     public synchronized Snapshot assemble(List<DatabaseReading> readings, Instant takenAt, long tookMillis) {
         long tick = ++sequence;
         Map<String, DatabaseSnapshot> sources = new LinkedHashMap<>();
         for (DatabaseReading reading : readings) {
             if (reading.database().role() == Role.SOURCE) {
-                sources.put(reading.database().name(), reachable(reading) ? source(reading, takenAt, tick) : down(reading));
+                sources.put(reading.database().name(), reachable(reading) ? source(reading, observedAt(reading, takenAt), tick) : down(reading));
             }
         }
         List<Pairing.Draft> drafts = new ArrayList<>();
@@ -108,7 +119,7 @@ public final class SnapshotAssembler {
         for (DatabaseReading reading : readings) {
             String name = reading.database().name();
             DatabaseSnapshot db = reading.database().role() == Role.SOURCE ? sources.get(name)
-                    : reachable(reading) ? target(reading, sources, drafts, takenAt, tick) : down(reading);
+                    : reachable(reading) ? target(reading, sources, drafts, observedAt(reading, takenAt), tick) : down(reading);
             databases.add(db);
             byName.put(name, db);
         }

@@ -62,7 +62,13 @@ public final class DatabaseClient {
     private Work pending;
     /** This database's connection attempt waiting for its turn at the gate, or holding its place there. */
     private final AtomicReference<Promise<ConnectGate.Permit>> queued = new AtomicReference<>();
-    private final AtomicReference<ConnectGate.Permit> held = new AtomicReference<>();
+    private final AtomicReference<Held> held = new AtomicReference<>();
+    /** Tells this pool's connection attempts from those of a pool dropped before them. */
+    private volatile Object poolToken;
+
+    /** A place at the gate, and the pool whose connection attempt holds it. */
+    private record Held(Object pool, ConnectGate.Permit permit) {
+    }
     /** When this database's last turn to connect came (System.nanoTime). */
     private volatile long grantedNanos = Long.MIN_VALUE;
 
@@ -143,13 +149,14 @@ public final class DatabaseClient {
         current = work;
         work.startedNanos = System.nanoTime();
         Pool on = pool;
+        Object token = poolToken;
         on.withConnection(connection -> {
                     // Connected (or the connection was already open): its place at the gate goes to the next database.
-                    releasePermit();
+                    releasePermit(token);
                     return work.run.apply(connection);
                 })
                 .subscribe().with(work.done::complete, failure -> {
-                    releasePermit();
+                    releasePermit(token);
                     work.done.completeExceptionally(failure);
                 });
         work.done.whenComplete((answer, failure) -> next(work));
@@ -169,7 +176,7 @@ public final class DatabaseClient {
         pool = newPool();
         current = null;
         if (pending != null) {
-            // Its use gives up at its own deadline; the next use starts clean.
+            // Its uses fail at once (the database is Down for this tick); the next use starts clean.
             pending.done.completeExceptionally(new IllegalStateException("the connection was dropped before this poll began"));
             pending = null;
         }
@@ -177,27 +184,28 @@ public final class DatabaseClient {
         if (waiting != null && gate.cancel(waiting)) {
             waiting.tryFail("the connection was reset while it waited for its turn to connect");
         }
-        releasePermit();
+        releasePermit(null);
         old.close().subscribe().with(ignored -> { }, ignored -> { });
     }
 
-    private void releasePermit() {
-        ConnectGate.Permit permit = held.getAndSet(null);
-        if (permit != null) {
-            permit.release();
+    /** Releases the place this database holds at the gate, if {@code pool}'s attempt holds it (null: whichever). */
+    private void releasePermit(Object pool) {
+        Held place = held.get();
+        if (place != null && (pool == null || place.pool() == pool) && held.compareAndSet(place, null)) {
+            place.permit().release();
         }
     }
 
     /** The pool's connection options, given once this database's turn at the gate has come. */
-    private Uni<SqlConnectOptions> turnToConnect(PgConnectOptions options) {
+    private Uni<SqlConnectOptions> turnToConnect(PgConnectOptions options, Object pool) {
         Promise<ConnectGate.Permit> turn = Promise.promise();
         queued.set(turn);
         return UniHelper.toUni(gate.acquire(turn).map(permit -> {
             grantedNanos = System.nanoTime();
             queued.compareAndSet(turn, null);
-            ConnectGate.Permit previous = held.getAndSet(permit);
+            Held previous = held.getAndSet(new Held(pool, permit));
             if (previous != null) {
-                previous.release();
+                previous.permit().release();
             }
             return (SqlConnectOptions) options;
         }));
@@ -231,13 +239,16 @@ public final class DatabaseClient {
     }
 
     private Pool newPool() {
+        Object token = new Object();
+        poolToken = token;
         PgConnectOptions options = connectOptions(settings, poll, poll.queryTimeout()).addProperty("lock_timeout", LOCK_TIMEOUT);
         return PgBuilder.pool()
                 .with(new PoolOptions()
                         .setMaxSize(POOL_SIZE)
                         .setMaxWaitQueueSize(1)
-                        // The connection on the next of the event loops in turn: the fleet's protocol work spread over
-                        // every core, where the caller's context would put every database on the tick's one thread.
+                        // The connection's socket on the next of the event loops in turn, where the caller's context
+                        // put every database's reads and writes on the tick's one thread. Decoding the answers still
+                        // runs on the context that asked (the tick's).
                         .setEventLoopSize(1)
                         // 0 keeps it forever; otherwise a connection idle that long is closed and reopened on demand.
                         .setIdleTimeout((int) poll.idleTimeout().toMillis())
@@ -245,7 +256,7 @@ public final class DatabaseClient {
                         // No wait for the connection times out in the pool: each use has its own deadline, and a
                         // connection that comes after it is kept for the next use.
                         .setConnectionTimeout(0))
-                .connectingTo(() -> turnToConnect(options))
+                .connectingTo(() -> turnToConnect(options, token))
                 .using(vertx)
                 .build();
     }

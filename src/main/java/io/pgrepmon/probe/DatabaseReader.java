@@ -72,11 +72,13 @@ public final class DatabaseReader {
         Instant askedAt = Instant.now();
         long t0 = System.nanoTime();
         return client.withConnection(connection -> {
-                    // Taken when the work starts on the connection, which may be after the poll before it ended.
+                    // Taken when the work starts on the connection, which may be after the poll before it ended; the
+                    // reading's millis count from then too, so polledAt + millis is when its answer came.
                     Instant polledAt = Instant.now();
+                    long started = System.nanoTime();
                     Known last = known.get(db.name());
                     Uni<ServerInfo> server = last == null ? ServerInfoProbe.read(connection) : Uni.createFrom().item(last.server());
-                    return server.flatMap(s -> readProbes(connection, db, s, last, hashTables, polledAt, t0))
+                    return server.flatMap(s -> readProbes(connection, db, s, last, hashTables, polledAt, started))
                             .onFailure().invoke(() -> known.remove(db.name()));
                 }, deadline)
                 .onFailure().recoverWithItem(e -> DatabaseReading.unreachable(db, askedAt, millisSince(t0),

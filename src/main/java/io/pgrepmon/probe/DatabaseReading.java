@@ -32,6 +32,14 @@ public record DatabaseReading(DatabaseSettings database, Instant polledAt, long 
         return server != null;
     }
 
+    /**
+     * When the answer came: the latest moment what it read can stand for. A change it shows happened before then,
+     * so a clock of "unchanged since" set from it never claims a quiet time longer than the truth.
+     */
+    public Instant answeredAt() {
+        return polledAt.plusMillis(millis);
+    }
+
     /** What a probe read here; empty when it did not apply or failed. */
     @SuppressWarnings("unchecked") // the reader stores each probe's rows under its own class
     public <T> List<T> rows(Class<? extends Probe<T>> probe) {

@@ -35,6 +35,10 @@ import java.util.Map;
 /** Readings as the probes would produce them, with defaults for what a test does not care about. */
 final class Fixtures {
 
+    /** How long every fixture reading took: its observations are stamped when its answer came, this long after it began. */
+    static final long POLL_MILLIS = 3;
+
+
     static final ServerInfo SERVER = new ServerInfo(150004, "15.4", false, Lsn.parse("0/100"), "monitor", true);
 
     private Fixtures() {
@@ -89,7 +93,7 @@ final class Fixtures {
 
     static DatabaseReading source(DatabaseSettings db, Instant at, List<SlotReading> slots, List<WalSenderReading> senders,
                                   List<PublicationInfo> publications, List<TableReading> tables) {
-        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SlotsProbe.class, slots,
+        return new DatabaseReading(db, at, POLL_MILLIS, SERVER, null, List.of(), Map.of(SlotsProbe.class, slots,
                 WalSendersProbe.class, senders, PublicationsProbe.class, publications, TablesProbe.class, tables), null);
     }
 
@@ -99,7 +103,7 @@ final class Fixtures {
 
     static DatabaseReading target(DatabaseSettings db, Instant at, List<SubscriptionReading> subscriptions,
                                   List<SubscriptionTableRow> tables, List<SubscriptionStatsRow> stats) {
-        return new DatabaseReading(db, at, 3, SERVER, null, List.of(), Map.of(SubscriptionsProbe.class, subscriptions,
+        return new DatabaseReading(db, at, POLL_MILLIS, SERVER, null, List.of(), Map.of(SubscriptionsProbe.class, subscriptions,
                 SubscriptionTablesProbe.class, tables, SubscriptionStatsProbe.class, stats), null);
     }
 

@@ -71,7 +71,7 @@ class SnapshotAssemblerTest {
         Instant later = t0.plusSeconds(61);
         Snapshot s = assembler.assemble(List.of(source(SOURCE, later, slot("orders", false, 0))), later, 1);
         SlotInfo slot = s.databases().get(0).slots().get(0);
-        assertThat(slot.inactiveSince()).isEqualTo(t0);
+        assertThat(slot.inactiveSince()).isEqualTo(t0.plusMillis(Fixtures.POLL_MILLIS));
         assertThat(slot.health().status()).isEqualTo(Status.CRITICAL);
         assertThat(s.databases().get(0).health().reasons()).containsExactly("slot orders is critical");
 
@@ -80,7 +80,7 @@ class SnapshotAssemblerTest {
         Instant again = later.plusSeconds(5);
         SlotInfo fresh = assembler.assemble(List.of(source(SOURCE, again, slot("orders", false, 0))), again, 1)
                 .databases().get(0).slots().get(0);
-        assertThat(fresh.inactiveSince()).isEqualTo(again);
+        assertThat(fresh.inactiveSince()).isEqualTo(again.plusMillis(Fixtures.POLL_MILLIS));
         assertThat(fresh.health().status()).isEqualTo(Status.WARNING);
     }
 
@@ -168,7 +168,7 @@ class SnapshotAssemblerTest {
         SubscriptionTable items = subscription.tables().stream().filter(t -> t.name().equals("items")).findFirst().orElseThrow();
         assertThat(items.copy().sourceBytes()).isEqualTo(4000);
         assertThat(items.copy().percent()).isEqualTo(25.0);
-        assertThat(items.stateSince()).isEqualTo(t0);
+        assertThat(items.stateSince()).isEqualTo(t0.plusMillis(Fixtures.POLL_MILLIS));
         PairInfo pair = s.pairs().get(0);
         assertThat(pair.missingTables()).containsExactly("public.late");
         assertThat(pair.health().reasons()).contains(
@@ -180,7 +180,26 @@ class SnapshotAssemblerTest {
         Instant t1 = t0.plusSeconds(5);
         SubscriptionTable later = assembler.assemble(List.of(src, dst), t1, 1).databases().get(1).subscriptions().get(0)
                 .tables().stream().filter(t -> t.name().equals("items")).findFirst().orElseThrow();
-        assertThat(later.stateSince()).isEqualTo(t0);
+        assertThat(later.stateSince()).isEqualTo(t0.plusMillis(Fixtures.POLL_MILLIS));
+    }
+
+    /**
+     * A database polled late in its tick (behind its previous poll, or waiting its turn to connect) has what it saw
+     * stamped when its answer came, not when the tick began: a new error seen then may be seconds younger than the
+     * tick, and stamped with the tick's start an error-free window would look that much longer.
+     */
+    @Test
+    void observationsOfALatePollAreStampedWhenItsAnswerCame() {
+        Instant reset = t0.minusSeconds(3600);
+        assembler.assemble(List.of(source(SOURCE, t0, slot("orders", true, 0)), Fixtures.target(TARGET, t0,
+                List.of(sub("orders", "orders")), List.of(), List.of(new SubscriptionStatsRow("orders", 5, 0, null, reset)))), t0, 1);
+        Instant tick = t0.plusSeconds(5);
+        Instant polledLate = tick.plusSeconds(3);
+        Snapshot s = assembler.assemble(List.of(source(SOURCE, tick, slot("orders", true, 0)), Fixtures.target(TARGET, polledLate,
+                List.of(sub("orders", "orders")), List.of(), List.of(new SubscriptionStatsRow("orders", 6, 0, null, reset)))), tick, 1);
+        SubscriptionStats stats = s.databases().get(1).subscriptions().get(0).stats();
+        assertThat(stats.newApplyErrors()).isEqualTo(1);
+        assertThat(stats.lastIncreaseAt()).isEqualTo(polledLate.plusMillis(Fixtures.POLL_MILLIS)).isAfter(tick);
     }
 
     @Test
@@ -201,7 +220,7 @@ class SnapshotAssemblerTest {
                 Fixtures.target(TARGET, t1, List.of(sub("orders", "orders")), List.of(), List.of(newer))), t1, 1);
         SubscriptionStats after = s1.databases().get(1).subscriptions().get(0).stats();
         assertThat(after.newApplyErrors()).isEqualTo(2);
-        assertThat(after.lastIncreaseAt()).isEqualTo(t1);
+        assertThat(after.lastIncreaseAt()).isEqualTo(t1.plusMillis(Fixtures.POLL_MILLIS));
         assertThat(s1.pairs().get(0).health().status()).isEqualTo(Status.CRITICAL);
 
         // The counters are reset on the server: the baseline starts again from zero.

@@ -10,7 +10,20 @@ import sys
 
 top = int(sys.argv[1]) if len(sys.argv) > 1 else 15
 frame = re.compile(r"^\s+([\w$.<>]+)\(")
-self_time, owners, samples = collections.Counter(), collections.Counter(), 0
+self_time, owners, inclusive, samples = collections.Counter(), collections.Counter(), collections.Counter(), 0
+# Inclusive shares: samples with such a frame anywhere in their stack (what a step costs with all it calls).
+STEPS = {
+    "reading a database (probes, decoding rows)": ("io.pgrepmon.probe.",),
+    "PostgreSQL protocol (encode, decode)": ("io.vertx.pgclient.impl.codec.",),
+    "SCRAM authentication": ("com.ongres.scram.", "sun.security.provider.SHA2"),
+    "assembling the snapshot": ("io.pgrepmon.assemble.",),
+    "cutover evaluation": ("io.pgrepmon.judge.cutover.",),
+    "alerts and history": ("io.pgrepmon.judge.alert.", "io.pgrepmon.judge.history."),
+    "JSON serialization": ("com.fasterxml.jackson.",),
+    "metrics (Micrometer)": ("io.micrometer.", "io.quarkus.micrometer."),
+    "context propagation": ("io.smallrye.context.",),
+    "garbage collection (in Java frames)": ("java.lang.ref.",),
+}
 GROUPS = ["io.pgrepmon", "io.vertx.pgclient", "io.vertx.sqlclient", "io.vertx.core", "io.netty", "com.fasterxml.jackson",
           "io.smallrye.mutiny", "io.quarkus", "sun.security", "java.util.regex", "java.time", "java.util", "java.lang"]
 stack = None
@@ -28,6 +41,9 @@ for line in sys.stdin:
                 # The sample's owner: the deepest-nested (first listed) frame in one of the groups.
                 owner = next((g for f in stack for g in GROUPS if f.startswith(g + ".")), "other")
                 owners[owner] += 1
+                for step, prefixes in STEPS.items():
+                    if any(f.startswith(p) for f in stack for p in prefixes):
+                        inclusive[step] += 1
             stack = None
             continue
         m = frame.match(line)
@@ -42,4 +58,7 @@ for name, n in self_time.most_common(top):
     print(f"  {100.0 * n / samples:5.1f} %  {name}")
 print("by the first frame in a known package:")
 for name, n in owners.most_common():
+    print(f"  {100.0 * n / samples:5.1f} %  {name}")
+print("inclusive, samples with a frame of:")
+for name, n in inclusive.most_common():
     print(f"  {100.0 * n / samples:5.1f} %  {name}")

@@ -89,11 +89,13 @@ for n in $SIZES; do
   trickle=$TRICKLE
 
   sleep "$WARMUP"
+  # The servers' counters first (their psql calls can take seconds under load), then the round's own marks, so
+  # that the ticks counted and the CPU measured cover the same window.
+  our_backends=$(backend_cpu_ms monitor)
   reset_statements
   [[ -n "${PROFILE:-}" ]] && jcmd "$monitor" JFR.start name=bench settings=profile >/dev/null
   log_from=$(wc -l < "$STATE_DIR/monitor-$n.log")
   cpu0=$(cpu_ticks "$monitor")
-  our_backends=$(backend_cpu_ms monitor)
   our_rss=0
   t0=$(now)
   while awk -v a="$t0" -v b="$(now)" -v r="$ROUND" 'BEGIN { exit !(b - a < r) }'; do
@@ -102,8 +104,8 @@ for n in $SIZES; do
   done
   cpu1=$(cpu_ticks "$monitor")
   log_to=$(wc -l < "$STATE_DIR/monitor-$n.log")
-  our_backend_ms=$(backend_cpu_since monitor "$our_backends")
   read -r our_sql_ms our_calls <<< "$(statements_ms monitor)"
+  our_backend_ms=$(backend_cpu_since monitor "$our_backends")
   if [[ -n "${PROFILE:-}" ]]; then
     jcmd "$monitor" JFR.dump name=bench filename="$STATE_DIR/monitor-$n.jfr" >/dev/null
     jfr print --stack-depth 64 --events jdk.ExecutionSample "$STATE_DIR/monitor-$n.jfr" | scripts/jfr-top.py > "$STATE_DIR/profile-$n.txt"

@@ -121,6 +121,8 @@ public final class FlakyProxy implements AutoCloseable {
                     if (chunk[1] == end) {
                         break;
                     }
+                    // The link's latency itself, not a wait for a state: held in arrival order until due (a
+                    // DelayQueue would let a chunk sent after the delay was lowered overtake earlier bytes).
                     long wait = (long) chunk[0] - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

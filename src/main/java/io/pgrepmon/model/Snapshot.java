@@ -55,6 +55,25 @@ public record Snapshot(long sequence, Instant takenAt, long tookMillis, long int
                         alerts.recent().stream().filter(a -> concerns.test(a.subject())).toList(), alerts.notifiers()));
     }
 
+    /**
+     * The part of this snapshot a page about one database needs: the database, the pairs it is a source or target
+     * of with their verdicts, and the trends and alerts of it, its slots and those pairs, with the whole fleet's
+     * summary and status. Empty lists when there is no such database.
+     */
+    public Snapshot forDatabase(String name) {
+        List<DatabaseSnapshot> those = databases.stream().filter(d -> d.name().equals(name)).toList();
+        List<PairInfo> itsPairs = those.isEmpty() ? List.of() : pairs.stream()
+                .filter(p -> name.equals(p.sourceDatabase()) || name.equals(p.targetDatabase())).toList();
+        java.util.Set<String> pairNames = itsPairs.stream().map(PairInfo::name).collect(java.util.stream.Collectors.toSet());
+        java.util.function.Predicate<String> concerns = subject -> !those.isEmpty()
+                && (subject.equals(name) || subject.startsWith(name + "/") || pairNames.contains(subject));
+        return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, those, itsPairs,
+                cutover.stream().filter(v -> pairNames.contains(v.pair())).toList(),
+                trends.stream().filter(t -> concerns.test(t.subject())).toList(),
+                new AlertsView(alerts.active().stream().filter(a -> concerns.test(a.subject())).toList(),
+                        alerts.recent().stream().filter(a -> concerns.test(a.subject())).toList(), alerts.notifiers()));
+    }
+
     public Snapshot withCutover(List<PairCutover> verdicts) {
         return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, databases, pairs, verdicts, trends, alerts);
     }

@@ -8,7 +8,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a page about one pair receives: its part of the snapshot, nothing of the other pairs. */
+/** What a page about one pair or one database receives: its part of the snapshot, nothing of the others. */
 class SnapshotTest {
 
     static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
@@ -28,12 +28,10 @@ class SnapshotTest {
         return new Alert(subject, "health", Severity.WARNING, AlertState.FIRING, NOW, NOW, null, List.of("why"));
     }
 
-    @Test
-    void aPairsPartHoldsItsDatabasesVerdictTrendsAndAlertsWithTheWholeSummary() {
-        Summary summary = new Summary(4, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+    static Snapshot twoPairs(Summary summary) {
         AlertsView alerts = new AlertsView(List.of(alert("a"), alert("src_a/a"), alert("b"), alert("dst_b")),
                 List.of(alert("dst_a")), List.of());
-        Snapshot whole = new Snapshot(7, NOW, 3, 5000, Status.WARNING, summary,
+        return new Snapshot(7, NOW, 3, 5000, Status.WARNING, summary,
                 List.of(database("src_a", Role.SOURCE), database("dst_a", Role.TARGET), database("src_b", Role.SOURCE),
                         database("dst_b", Role.TARGET)),
                 List.of(pair("a", "src_a", "dst_a"), pair("b", "src_b", "dst_b")),
@@ -42,6 +40,33 @@ class SnapshotTest {
                 List.of(new Trend("a", "lag", TrendDirection.STABLE, null, null, "steady"),
                         new Trend("src_b/b", "slot-loss", TrendDirection.STABLE, null, null, "steady")),
                 alerts);
+    }
+
+    @Test
+    void aDatabasesPartHoldsItItsPairsWithTheirVerdictsAndTheAlertsOfAllOfThem() {
+        Summary summary = new Summary(4, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+        Snapshot whole = twoPairs(summary);
+
+        Snapshot part = whole.forDatabase("src_b");
+        assertThat(part.summary()).isSameAs(summary);
+        assertThat(part.databases()).extracting(DatabaseSnapshot::name).containsExactly("src_b");
+        assertThat(part.pairs()).extracting(PairInfo::name).containsExactly("b");
+        assertThat(part.cutover()).extracting(PairCutover::pair).containsExactly("b");
+        assertThat(part.trends()).extracting(Trend::subject).containsExactly("src_b/b");
+        assertThat(part.alerts().active()).extracting(Alert::subject).containsExactly("b");
+        assertThat(whole.forDatabase("dst_a").alerts().recent()).extracting(Alert::subject).containsExactly("dst_a");
+        assertThat(whole.forDatabase("dst_a").alerts().active()).extracting(Alert::subject).containsExactly("a");
+
+        Snapshot none = whole.forDatabase("src");
+        assertThat(none.databases()).isEmpty();
+        assertThat(none.pairs()).isEmpty();
+        assertThat(none.alerts().active()).as("a prefix of a name is not the name").isEmpty();
+    }
+
+    @Test
+    void aPairsPartHoldsItsDatabasesVerdictTrendsAndAlertsWithTheWholeSummary() {
+        Summary summary = new Summary(4, 4, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+        Snapshot whole = twoPairs(summary);
 
         Snapshot part = whole.forPair("a");
         assertThat(part.sequence()).isEqualTo(7);

@@ -41,7 +41,8 @@ public class History {
         this(settings.get().history().retention(), settings.get().history().trendWindow(), settings.get().poll().interval());
     }
 
-    History(Duration retention, Duration trendWindow, Duration interval) {
+    /** A history of its own, outside CDI: for tests and tools. */
+    public History(Duration retention, Duration trendWindow, Duration interval) {
         this.retention = retention;
         this.trendWindow = trendWindow;
         this.capacity = (int) Math.max(2, retention.toMillis() / Math.max(1, interval.toMillis()) + 1);
@@ -114,6 +115,15 @@ public class History {
     public synchronized List<Series.Point> points(String name, Duration window, long nowMillis) {
         Series s = series.get(name);
         return s == null ? List.of() : s.since(nowMillis - window.toMillis());
+    }
+
+    /**
+     * One series over the window in {@code steps} equal steps, each the step's highest value (NaN without a point),
+     * oldest first; null for an unknown series.
+     */
+    public synchronized double[] stepMaxima(String name, Duration window, int steps, long nowMillis) {
+        Series s = series.get(name);
+        return s == null ? null : s.stepMaxima(nowMillis - window.toMillis(), nowMillis, steps);
     }
 
     public synchronized List<String> names() {

@@ -36,6 +36,28 @@ public final class Series {
         return size;
     }
 
+    /**
+     * The highest value in each of {@code steps} equal steps from {@code fromMillis} to {@code toMillis}, oldest
+     * first; NaN for a step without a point. Reads the ring in place: a sparkline per pair per tick allocates nothing
+     * but its result.
+     */
+    double[] stepMaxima(long fromMillis, long toMillis, int steps) {
+        double[] maxima = new double[steps];
+        java.util.Arrays.fill(maxima, Double.NaN);
+        double width = Math.max(1, toMillis - fromMillis) / (double) steps;
+        for (int i = 0; i < size; i++) {
+            int at = (start + i) % times.length;
+            if (times[at] < fromMillis || times[at] > toMillis) {
+                continue;
+            }
+            int step = Math.min(steps - 1, (int) ((times[at] - fromMillis) / width));
+            if (Double.isNaN(maxima[step]) || values[at] > maxima[step]) {
+                maxima[step] = values[at];
+            }
+        }
+        return maxima;
+    }
+
     /** The points at or after {@code fromMillis}, oldest first. */
     List<Point> since(long fromMillis) {
         List<Point> points = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.pgrepmon.serve.web;
 
 import io.pgrepmon.publish.SnapshotHub;
 import io.pgrepmon.publish.SnapshotHub.Published;
+import io.pgrepmon.publish.SnapshotHub.View;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -43,10 +44,10 @@ public class SnapshotFanout {
     /**
      * Registers a new client and replays the latest snapshot to it.
      *
-     * @param pair the pair whose part of each snapshot it receives ({@link SnapshotHub#pairJson}), null for all
+     * @param view what it receives of each snapshot ({@link SnapshotHub#json(Published, View)})
      */
-    void join(WebSocketConnection connection, String pair) {
-        Client client = new Client(connection, pair);
+    void join(WebSocketConnection connection, View view) {
+        Client client = new Client(connection, view);
         clients.put(connection.id(), client);
         hub.latest().ifPresent(client::offer);
     }
@@ -68,14 +69,14 @@ public class SnapshotFanout {
 
     private final class Client {
         private final WebSocketConnection connection;
-        private final String pair;
+        private final View view;
         private final AtomicReference<Published> waiting = new AtomicReference<>();
         private final AtomicBoolean sending = new AtomicBoolean();
         private volatile long lastOffered = -1;
 
-        Client(WebSocketConnection connection, String pair) {
+        Client(WebSocketConnection connection, View view) {
             this.connection = connection;
-            this.pair = pair;
+            this.view = view;
         }
 
         void offer(Published published) {
@@ -97,7 +98,7 @@ public class SnapshotFanout {
                     sending.set(false);
                     continue;
                 }
-                connection.sendText(pair == null ? next.json() : hub.pairJson(next, pair)).subscribe().with(
+                connection.sendText(hub.json(next, view)).subscribe().with(
                         ignored -> {
                             sending.set(false);
                             drain();

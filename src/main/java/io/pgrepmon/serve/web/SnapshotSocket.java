@@ -1,13 +1,18 @@
 package io.pgrepmon.serve.web;
 
+import io.pgrepmon.publish.SnapshotHub.View;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * {@code /api/ws}: the latest snapshot on connect, then every new one, as the JSON of {@code /api/snapshot}; with
- * {@code ?pair=NAME}, only that pair's part of each, as {@code /api/snapshot?pair=NAME} gives it.
+ * {@code ?view=overview} the fleet's overview ({@code /api/overview}); with {@code ?pair=NAME} or
+ * {@code ?database=NAME} only that part of each, as {@code /api/snapshot?pair=NAME} gives it.
  * There is no {@code @OnClose}: the fanout drops closed connections itself. A close callback can be dispatched after
  * shutdown has released the context manager, and Quarkus then logs an error (seen in PackagedAppIT).
  */
@@ -23,19 +28,38 @@ public class SnapshotSocket {
     @OnOpen
     @NonBlocking
     public void onOpen(WebSocketConnection connection) {
-        fanout.join(connection, pairOf(connection.handshakeRequest().query()));
+        fanout.join(connection, viewOf(connection.handshakeRequest().query()));
     }
 
-    /** {@code pair=NAME} of the query string ({@code /api/ws?pair=orders}), or null when it names none. */
-    static String pairOf(String query) {
+    /**
+     * What the query string asks for: {@code view=overview}, {@code pair=NAME} or {@code database=NAME}; the whole
+     * snapshot when it asks for none of them. A part of a pair or database the snapshot lacks is empty, not an error:
+     * a pair may appear later (its subscription being created).
+     */
+    static View viewOf(String query) {
         if (query == null) {
-            return null;
+            return View.WHOLE;
         }
         for (String part : query.split("&")) {
-            if (part.startsWith("pair=") && part.length() > 5) {
-                return java.net.URLDecoder.decode(part.substring(5), java.nio.charset.StandardCharsets.UTF_8);
+            int eq = part.indexOf('=');
+            if (eq < 0 || eq == part.length() - 1) {
+                continue;
+            }
+            String value = URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            switch (part.substring(0, eq)) {
+                case "pair":
+                    return View.pair(value);
+                case "database":
+                    return View.database(value);
+                case "view":
+                    if (value.equals("overview")) {
+                        return View.OVERVIEW;
+                    }
+                    break;
+                default:
+                    break;
             }
         }
-        return null;
+        return View.WHOLE;
     }
 }

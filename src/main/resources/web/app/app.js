@@ -1,20 +1,39 @@
-// The live page: receives a snapshot on /api/ws after every poll, patches it into the page, reconnects with
-// backoff, and says how fresh the data is.
+// The live page: receives what the current view needs on /api/ws after every poll (the fleet's overview, or one
+// pair's or database's part of the snapshot), patches it into the page, reconnects with backoff, and says how fresh
+// the data is. Where the page is and how the overview is sorted and filtered live in the URL (state.js).
 import { patch } from './dom.js';
-import { refreshTimes, durationText } from './format.js';
+import { durationText, esc, refreshTimes } from './format.js';
 import { icon } from './icons.js';
 import { forgetSeeds, record, seed } from './chart.js';
 import * as view from './view.js';
+import * as overview from './overview.js';
+import { hashOf, route } from './state.js';
 
 const $ = (id) => document.getElementById(id);
 const MIN_BACKOFF = 500, MAX_BACKOFF = 10000;
 
+let current = route();
+let lastOverviewHash = '#/';
+// The latest message of each view (the socket's query), so that going back shows the overview at once.
+const cache = new Map();
 let latest = null;
 let receivedAt = 0;
+let socket = null;
+let socketView = null;
+let retryTimer = 0;
 let backoff = MIN_BACKOFF;
 let attempt = 0;
 let retryAt = 0;
 let socketOpen = false;
+
+// A part whose markup is the same as last time is left alone: patching it would find nothing to change, after
+// parsing and walking all of it.
+const drawn = new WeakMap();
+function show(el, html) {
+  if (drawn.get(el) === html) return;
+  drawn.set(el, html);
+  patch(el, html);
+}
 
 // ---- Access control ------------------------------------------------------------------------------------------
 // With basic authentication the browser asks for the password on the first 401 and sends it on later requests,
@@ -50,13 +69,16 @@ const CONNECTION = {
 function showConnection(state, text) {
   const el = $('connection');
   const [classes, ic] = CONNECTION[state];
-  const html = `${icon(ic)}<span>${text}</span>`;
-  if (el.dataset.state !== state) $('connection-announce').textContent = text;
-  el.dataset.state = state;
-  el.className = `inline-flex min-h-8 shrink-0 items-center gap-1.5 rounded-full border px-3 py-1 text-sm ${classes}`;
-  patch(el, html);
+  if (el.dataset.state !== state) {
+    $('connection-announce').textContent = text;
+    el.dataset.state = state;
+  }
+  const className = `inline-flex min-h-8 shrink-0 items-center gap-1.5 rounded-full border px-3 py-1 text-sm ${classes}`;
+  if (el.className !== className) el.className = className;
+  show(el, `${icon(ic)}<span>${text}</span>`);
   // A background tab's title says the verdict while live, and otherwise that the page is not current.
-  document.title = state === 'live' && latest ? view.title(latest) : `${text} — PostgreSQL replication`;
+  const title = state === 'live' && latest ? view.title(latest) : `${text} — PostgreSQL replication`;
+  if (document.title !== title) document.title = title;
   // Old data stays visible but dimmed, so an operator never mistakes it for the present.
   $('main').classList.toggle('opacity-60', state !== 'live' && latest !== null);
 }
@@ -76,20 +98,79 @@ function updateConnection() {
   }
 }
 
-// ---- Rendering -----------------------------------------------------------------------------------------------
+// ---- Navigation and rendering --------------------------------------------------------------------------------
 
-function render() {
-  if (!latest) return;
-  record(latest);
-  patch($('summary'), view.summary(latest));
-  patch($('pairs'), view.pairs(latest));
-  patch($('alerts'), view.alerts(latest));
-  patch($('databases'), view.databases(latest));
-  refreshTimes(document.body);
+const viewOf = (r) => (r.page === 'pair' ? `pair=${encodeURIComponent(r.name)}`
+  : r.page === 'database' ? `database=${encodeURIComponent(r.name)}` : 'view=overview');
+
+// The controls show the URL's state; a field being typed in is left alone.
+function showControls(state) {
+  const form = $('controls');
+  if (document.activeElement !== $('q')) $('q').value = state.q;
+  for (const box of form.querySelectorAll('input[type=checkbox]')) box.checked = state[box.name].includes(box.value);
+  $('size').value = String(state.size);
 }
 
-// The deep-check buttons live inside re-rendered parts: one listener on the section, by delegation.
-$('pairs').addEventListener('click', async (e) => {
+function render() {
+  performance.mark('render-start');
+  const r = current;
+  $('overview').hidden = r.page !== 'overview';
+  $('detail').hidden = r.page === 'overview';
+  if (r.page === 'overview') {
+    if (latest) {
+      show($('summary'), overview.summary(latest));
+      show($('pairs'), overview.pairs(latest, r.state));
+      show($('alerts'), overview.alerts(latest));
+      show($('databases'), overview.databases(latest, r.state));
+      refreshTimes($('overview'));
+    }
+  } else if (!latest) {
+    show($('detail-body'), `<p class="text-slate-600">Loading ${r.page === 'pair' ? 'pair' : 'database'} ${esc(r.name)}…</p>`);
+  } else {
+    if (r.page === 'pair') record(latest);
+    show($('detail-body'), r.page === 'pair' ? view.pairPage(latest, r.name) : view.databasePage(latest, r.name));
+    refreshTimes($('detail-body'));
+  }
+  performance.measure('render', 'render-start');
+  updateConnection();
+}
+
+// A change of the overview's state from the controls: the URL changes (without a new history entry for each key
+// typed) and the page follows.
+function setState(change) {
+  const next = { ...current.state, ...change };
+  history.replaceState(null, '', hashOf(next));
+  navigate();
+}
+
+$('controls').addEventListener('submit', (e) => e.preventDefault());
+$('q').addEventListener('input', () => setState({ q: $('q').value.trim(), page: 1, dbPage: 1 }));
+$('size').addEventListener('change', () => setState({ size: Number($('size').value), page: 1, dbPage: 1 }));
+$('controls').addEventListener('change', (e) => {
+  if (e.target.type !== 'checkbox') return;
+  const picked = [...$('controls').querySelectorAll(`input[name=${e.target.name}]:checked`)].map((b) => b.value);
+  setState({ [e.target.name]: picked, page: 1, dbPage: 1 });
+});
+
+// Sorting and paging buttons live inside re-rendered parts: one listener each, by delegation.
+$('pairs').addEventListener('click', (e) => {
+  const sort = e.target.closest('[data-sort]');
+  if (sort) {
+    const column = sort.dataset.sort;
+    const state = current.state;
+    const dir = state.sort === column ? (state.dir === 'asc' ? 'desc' : 'asc') : overview.COLUMNS[column].dir;
+    setState({ sort: column, dir, page: 1 });
+    return;
+  }
+  const page = e.target.closest('[data-pairs-page]');
+  if (page) setState({ page: Number(page.dataset.pairsPage) });
+});
+$('databases').addEventListener('click', (e) => {
+  const page = e.target.closest('[data-databases-page]');
+  if (page) setState({ dbPage: Number(page.dataset.databasesPage) });
+});
+
+$('detail-body').addEventListener('click', async (e) => {
   const button = e.target.closest('[data-action="deep-check"]');
   if (!button) return;
   const status = button.parentElement.querySelector('[data-part="deep-check-status"]');
@@ -105,13 +186,54 @@ $('pairs').addEventListener('click', async (e) => {
   }
 });
 
+// Follows the URL: the page shows what it names at once from what it has, and the socket is switched to that view.
+function navigate() {
+  const before = current;
+  current = route();
+  if (current.page === 'overview') {
+    lastOverviewHash = location.hash || '#/';
+    showControls(current.state);
+  }
+  $('back').setAttribute('href', lastOverviewHash);
+  const wanted = viewOf(current);
+  latest = cache.get(wanted) || null;
+  render();
+  if (before.page !== current.page || before.name !== current.name) {
+    // A new page: its heading takes the focus (a screen reader says where it is), back on the overview the link
+    // that was followed does.
+    if (current.page === 'overview') {
+      const link = before.name && document.querySelector(`#overview a[href="${before.page === 'pair' ? overview.pairHref(before.name) : overview.databaseHref(before.name)}"]`);
+      if (link) link.focus();
+    } else {
+      window.scrollTo(0, 0);
+      const heading = document.getElementById('detail-title');
+      if (heading) heading.focus();
+    }
+  }
+  if (wanted !== socketView) {
+    const old = socket;
+    socket = null;
+    socketView = null;
+    socketOpen = false;
+    if (old) old.close();
+    clearTimeout(retryTimer);
+    backoff = MIN_BACKOFF;
+    connect();
+  }
+}
+
+window.addEventListener('hashchange', navigate);
+
 // ---- WebSocket -----------------------------------------------------------------------------------------------
 
 function retry() {
   socketOpen = false;
+  socket = null;
+  socketView = null;
   attempt += 1;
   retryAt = Date.now() + backoff;
-  setTimeout(connect, backoff);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(connect, backoff);
   backoff = Math.min(backoff * 2, MAX_BACKOFF);
   updateConnection();
 }
@@ -134,29 +256,43 @@ async function authorized() {
 
 async function connect() {
   retryAt = 0;
+  const wanted = viewOf(current);
   try {
     if (!(await authorized())) return;
   } catch (e) {
     retry();
     return;
   }
+  // The page moved on while this asked: the navigation has started its own connection.
+  if (wanted !== viewOf(current) || socket) return;
   const protocols = ['pgrepmon'];
   if (token()) protocols.push(`quarkus-http-upgrade#Authorization#${encodeURIComponent(`Bearer ${token()}`)}`);
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws`, protocols);
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws?${wanted}`, protocols);
+  socket = ws;
+  socketView = wanted;
   ws.onopen = () => {
+    if (socket !== ws) return;
     socketOpen = true;
     backoff = MIN_BACKOFF;
     attempt = 0;
     forgetSeeds();
   };
   ws.onmessage = (e) => {
+    if (socket !== ws) return;
+    performance.mark('message');
     latest = JSON.parse(e.data);
+    performance.measure('parse', 'message');
+    cache.set(wanted, latest);
     receivedAt = Date.now();
-    seed(latest.pairs.map((p) => p.name), fetchJson).then((fetched) => fetched && render());
+    if (current.page === 'pair') seed(latest.pairs.map((p) => p.name), fetchJson).then((fetched) => fetched && socket === ws && render());
     render();
-    updateConnection();
+    // From the message to the page drawn (parse, markup, patch, style, layout, paint): the browser tests' render
+    // budget reads it. The frame after the render is where the browser draws it.
+    requestAnimationFrame(() => setTimeout(() => performance.measure('update', 'message')));
   };
-  ws.onclose = retry;
+  ws.onclose = () => {
+    if (socket === ws) retry();
+  };
 }
 
 setInterval(() => {
@@ -164,4 +300,4 @@ setInterval(() => {
   refreshTimes(document.body);
 }, 1000);
 
-connect();
+navigate();

@@ -1,6 +1,6 @@
 // Lag over time per pair: seeded once from /api/history (the server's bounded ring buffer), then extended with
 // every snapshot the WebSocket delivers, so the chart moves with the numbers without polling the history again.
-import { bytesText, esc } from './format.js';
+import { bytesText, esc, number } from './format.js';
 
 const WINDOW_MS = 60 * 60 * 1000;
 const series = new Map(); // pair name -> [{t, v}]
@@ -58,5 +58,5 @@ export function lagChart(name) {
       aria-label="Lag of ${esc(name)} over the last ${minutes} min, peak ${esc(bytesText(peak))}, now ${esc(bytesText(points[points.length - 1].v))}">
       <polygon fill="currentColor" fill-opacity="0.12" points="0,${h} ${xy.join(' ')} ${w},${h}"/>
       <polyline fill="none" stroke="currentColor" stroke-width="2" vector-effect="non-scaling-stroke" points="${xy.join(' ')}"/></svg>`;
-  return frame(svg, `<span>Lag over the last ${minutes} min</span><span title="${esc(peak.toLocaleString('en-US'))} bytes">peak ${esc(bytesText(peak))}</span>`);
+  return frame(svg, `<span>Lag over the last ${minutes} min</span><span title="${esc(number(peak))} bytes">peak ${esc(bytesText(peak))}</span>`);
 }

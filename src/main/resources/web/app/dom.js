@@ -46,6 +46,9 @@ function patchChildren(from, to) {
 }
 
 function patchNode(current, next) {
+  // The browser compares two subtrees natively far faster than a walk of them here: most of a page does not change
+  // from one update to the next, and is not walked.
+  if (current.isEqualNode(next)) return;
   if (current.nodeType !== Node.ELEMENT_NODE) {
     if (current.nodeValue !== next.nodeValue) current.nodeValue = next.nodeValue;
     return;

@@ -12,9 +12,15 @@ export function bytesText(n) {
   return `${sign}${u === 0 ? v : v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
 }
 
+// One formatter each, made once: toLocaleString() builds a new one on every call, which a table of hundreds of
+// numbers on every update feels.
+const NUMBER = new Intl.NumberFormat('en-US');
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+export const number = (n) => NUMBER.format(n);
+
 export function bytes(n, unknown = 'unknown') {
   if (n === null || n === undefined) return muted(unknown, 'not known');
-  return `<span class="tabular-nums" title="${esc(n.toLocaleString('en-US'))} bytes" data-bytes="${esc(n)}">${bytesText(n)}</span>`;
+  return `<span class="tabular-nums" title="${esc(number(n))} bytes" data-bytes="${esc(n)}">${bytesText(n)}</span>`;
 }
 
 export function durationText(s) {
@@ -42,7 +48,7 @@ export function agoText(ms) {
 // change from one second to the next and re-rendering does not touch it.
 export function ago(iso, never = 'never') {
   if (!iso) return muted(never);
-  return `<time class="tabular-nums" datetime="${esc(iso)}" title="${esc(new Date(iso).toLocaleString())} (${esc(iso)})"></time>`;
+  return `<time class="tabular-nums" datetime="${esc(iso)}" title="${esc(DATE_TIME.format(new Date(iso)))} (${esc(iso)})"></time>`;
 }
 
 export function refreshTimes(root, now = Date.now()) {
@@ -52,7 +58,7 @@ export function refreshTimes(root, now = Date.now()) {
   }
 }
 
-export const count = (n) => `<span class="tabular-nums">${esc(n.toLocaleString('en-US'))}</span>`;
+export const count = (n) => `<span class="tabular-nums">${esc(number(n))}</span>`;
 
 export const rate = (bytesPerSecond) => bytesPerSecond === null || bytesPerSecond === undefined
   ? muted('—', 'not measured yet')

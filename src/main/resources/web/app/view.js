@@ -1,6 +1,6 @@
 // Markup for each part of the page, from one snapshot (the JSON of /api/snapshot). Pure functions of their input;
 // app.js patches their output into the page.
-import { ago, bytes, bytesText, count, esc, lsn, muted, rate, seconds, yesNo } from './format.js';
+import { ago, bytes, bytesText, count, esc, lsn, muted, number, rate, seconds, yesNo } from './format.js';
 import { badge, icon, tone } from './icons.js';
 import { lagChart } from './chart.js';
 
@@ -10,10 +10,13 @@ const STATE_DOTS = { i: 'bg-slate-400', d: 'bg-sky-500', f: 'bg-indigo-500', s: 
 
 // Wide tables scroll sideways in their own box; the box is focusable so the keyboard can scroll it too.
 const scroll = (table, label) => `<div class="overflow-x-auto rounded border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-sky-700" tabindex="0" role="region" aria-label="${esc(label)}">${table}</div>`;
+// A heading cell is its text, or {label, sort} for a sortable column (sort: ascending, descending or none).
 const th = (cells) => `<thead class="bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-600"><tr>${
-  cells.map((c) => `<th scope="col" class="whitespace-nowrap px-3 py-2 font-semibold">${c}</th>`).join('')}</tr></thead>`;
-const td = (content, extra = '') => `<td class="px-3 py-2 align-top ${extra}">${content}</td>`;
-const table = (label, head, rows) => scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm">${th(head)}<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody></table>`, label);
+  cells.map((c) => (typeof c === 'string' ? { label: c } : c)).map((c) => `<th scope="col"${c.sort ? ` aria-sort="${c.sort}"` : ''} class="whitespace-nowrap px-3 py-2 font-semibold">${c.label}</th>`).join('')}</tr></thead>`;
+// The cells' padding is the table's rule, not each cell's classes: a page of rows parses less on every update.
+export const td = (content, extra = '', attrs = '') => `<td${extra ? ` class="${extra}"` : ''}${attrs ? ` ${attrs}` : ''}>${content}</td>`;
+export const table = (label, head, rows, key) => (key ? `<div data-key="${key}">` : '<div>')
+  + scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm [&_td]:px-3 [&_td]:py-2 [&_td]:align-top">${th(head)}<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody></table>`, label) + '</div>';
 
 // A part that may be empty keeps its place (hidden while empty), so the parts after it are matched by key, not by
 // position, when it comes and goes: their state (an opened checklist) is kept.
@@ -27,13 +30,14 @@ export function reasons(health, extra = '') {
 
 // ---- Summary cards -------------------------------------------------------------------------------------------
 
-function card(label, value, detail, status) {
+// Room for three lines of detail whatever the numbers, so the cards hold still as they change; never cut: a longer
+// text makes its row taller rather than hiding a number.
+export function card(label, value, detail, status) {
   const accent = status ? `border-l-4 ${tone(status).bar}` : '';
-  // Fixed height whatever the text: the cards never move the page when their numbers change.
-  return `<div class="h-28 overflow-hidden rounded-lg border border-slate-200 bg-white p-3 shadow-sm ${accent}" data-card="${esc(label)}">
+  return `<div class="min-h-32 min-w-0 rounded-lg border border-slate-200 bg-white p-3 shadow-sm ${accent}" data-card="${esc(label)}">
     <div class="text-xs font-medium uppercase tracking-wide text-slate-600">${esc(label)}</div>
-    <div class="mt-1 truncate text-lg font-semibold leading-tight">${value}</div>
-    <div class="mt-0.5 line-clamp-2 text-xs text-slate-600">${detail}</div></div>`;
+    <div class="mt-1 break-words text-lg font-semibold leading-tight">${value}</div>
+    <div class="mt-0.5 break-words text-xs text-slate-600">${detail}</div></div>`;
 }
 
 // The tab's title carries the verdict, so a dashboard left in a background tab still says how things are.
@@ -42,41 +46,14 @@ export function title(s) {
   return `${tone(s.status).word}${worst && worst.lagBytes ? ` · ${bytesText(worst.lagBytes)} behind` : ''} — PostgreSQL replication`;
 }
 
-export function summary(s) {
-  const m = s.summary;
-  const byRole = (role) => s.databases.filter((d) => d.role === role);
-  const up = (dbs) => dbs.filter((d) => d.reachable).length;
-  const sources = byRole('source'), targets = byRole('target');
-  const worst = s.pairs.find((p) => p.name === m.worstLagPair);
-  const slots = s.databases.flatMap((d) => d.slots);
-  const atRisk = slots.filter((x) => x.health.status !== 'healthy');
-  const firing = s.alerts.active.filter((a) => a.state === 'firing');
-  const pending = s.alerts.active.length - firing.length;
-  const healthyPairs = s.pairs.filter((p) => p.health.status === 'healthy').length;
-  const ready = s.cutover.filter((c) => c.verdict === 'ready').length;
-  const roleStatus = (dbs) => dbs.some((d) => !d.reachable) ? 'down' : worstOf(dbs.map((d) => d.health.status));
-  return [
-    card('Overall', badge(s.status), `${m.healthy} healthy · ${m.warning} warning · ${m.critical} critical · ${m.down} down`, s.status),
-    card('Sources', count(sources.length), `${up(sources)} reachable`, roleStatus(sources)),
-    card('Targets', count(targets.length), `${up(targets)} reachable`, roleStatus(targets)),
-    card('Pairs', count(s.pairs.length), `${healthyPairs} healthy · ${ready} ready to cut over`, worstOf(s.pairs.map((p) => p.health.status))),
-    card('Worst lag', worst ? `${bytes(worst.lagBytes)} <span class="text-sm font-normal text-slate-600">· ${lagTime(worst)}</span>` : muted('none'),
-      !worst ? 'no pair' : worst.lagBytes ? esc(worst.name) : 'every pair caught up', worst ? worst.health.status : null),
-    card('Slots at risk', count(atRisk.length), atRisk.length ? esc(atRisk.map((x) => x.name).join(', ')) : `of ${slots.length} slots`, atRisk.length ? worstOf(atRisk.map((x) => x.health.status)) : 'healthy'),
-    card('Active alerts', count(firing.length), pending ? `${pending} pending` : `${s.alerts.recent.length} recently resolved`,
-      firing.length ? worstOf(firing.map((a) => a.severity)) : pending ? 'warning' : 'healthy'),
-    card('Last update', ago(s.takenAt), `poll took ${esc(s.tookMillis)} ms · every ${esc(Math.round(s.intervalMillis / 100) / 10)} s`),
-  ].join('');
-}
-
 const ORDER = ['healthy', 'warning', 'critical', 'down'];
-function worstOf(statuses) {
+export function worstOf(statuses) {
   return statuses.reduce((w, x) => (ORDER.indexOf(x) > ORDER.indexOf(w) ? x : w), 'healthy');
 }
 
 // ---- Pairs ---------------------------------------------------------------------------------------------------
 
-const VERDICTS = {
+export const VERDICTS = {
   ready: ['healthy', 'Ready to cut over'],
   'not-ready': ['critical', 'Not ready to cut over'],
   unknown: ['unknown', 'Cutover: not known yet'],
@@ -90,7 +67,7 @@ function metric(label, value, detail = '', field = '') {
     <div class="line-clamp-2 min-h-8 text-xs text-slate-600">${detail}</div></div>`;
 }
 
-function lagTime(p) {
+export function lagTime(p) {
   if (p.lagSeconds === null || p.lagSeconds === undefined) return seconds(null);
   return `${p.lagMethod === 'lower-bound' ? '≥ ' : ''}${seconds(p.lagSeconds)}`;
 }
@@ -104,7 +81,7 @@ function method(p) {
   return `<abbr class="cursor-help no-underline" title="${esc(p.lagMethodText || '')}">${esc(METHODS[p.lagMethod] || p.lagMethod || '')}</abbr>`;
 }
 
-function eta(trend) {
+export function eta(trend) {
   if (!trend || trend.direction === 'unknown') return [muted('not known yet'), esc(trend ? trend.text : 'no trend yet')];
   const word = { 'caught-up': 'Caught up', 'catching-up': 'Catching up', 'falling-behind': 'Falling behind', steady: 'Steady' }[trend.direction] || trend.direction;
   const ic = { 'caught-up': 'healthy', 'catching-up': 'catchingUp', 'falling-behind': 'fallingBehind', steady: 'steady' }[trend.direction] || 'steady';
@@ -118,10 +95,26 @@ function tableCounts(states) {
   return { entries, total: entries.reduce((n, [, v]) => n + v, 0), ready: (states && states.r) || 0 };
 }
 
-function initialCopy(states) {
+export function initialCopy(states) {
   const { total, ready } = tableCounts(states);
   if (!total || ready === total) return null;
   return [`<span class="inline-flex items-center gap-1.5">${icon('hourglass')}Initial copy</span>`, `${ready} of ${total} tables ready`];
+}
+
+// The table states as a bar with no legend, for a line of the overview; the words are its label.
+export function miniStateBar(states) {
+  const { entries, total, ready } = tableCounts(states);
+  if (!total) return muted('none');
+  let x = 0;
+  const rects = entries.map(([k, v]) => {
+    const w = v / total * 100;
+    const r = `<rect x="${x.toFixed(2)}" width="${w.toFixed(2)}" height="6" class="${STATE_COLOURS[k] || 'fill-slate-300'}"/>`;
+    x += w;
+    return r;
+  }).join('');
+  const words = entries.map(([k, v]) => `${v} ${STATE_NAMES[k] || k}`).join(', ');
+  return `<svg viewBox="0 0 100 6" preserveAspectRatio="none" class="h-1.5 w-full overflow-hidden rounded" role="img" aria-label="Tables: ${esc(words)}">${rects}</svg>
+    <div class="mt-1 whitespace-nowrap text-xs tabular-nums text-slate-700">${number(ready)} of ${number(total)} ready</div>`;
 }
 
 function stateBar(states, targetReachable) {
@@ -211,7 +204,7 @@ export function pairs(s) {
     const [etaValue, etaDetail] = initialCopy(p.tableStates) || eta(trend);
     const sub = subscriptionOf(p);
     const cut = s.cutover.find((c) => c.pair === p.name);
-    const missing = p.missingTables.length ? `<p class="text-sm text-red-700">${icon('critical', 'size-3.5 inline')} Published but not in the subscription (run ALTER SUBSCRIPTION … REFRESH PUBLICATION): ${esc(p.missingTables.join(', '))}</p>` : '';
+    const missing = p.missingTables.length ? `<p class="text-sm text-red-700">${icon('critical', 'size-3.5 align-text-bottom')} Published but not in the subscription (run ALTER SUBSCRIPTION … REFRESH PUBLICATION): ${esc(p.missingTables.join(', '))}</p>` : '';
     return `<article class="space-y-3 rounded-lg border border-slate-200 border-l-4 ${t.bar} bg-white p-4 shadow-sm" data-key="${esc(p.name)}" data-pair="${esc(p.name)}" aria-labelledby="pair-${esc(p.name)}">
       <div class="flex flex-wrap items-center justify-between gap-2">
         <h3 id="pair-${esc(p.name)}" class="flex min-w-0 flex-wrap items-center gap-x-2 text-base font-semibold">
@@ -338,4 +331,40 @@ export function databases(s) {
       <p data-key="polled" class="text-xs text-slate-600">Polled ${ago(d.polledAt)} in ${esc(d.pollMillis)} ms${d.lastError && d.reachable ? ` · last error ${ago(d.lastErrorAt)}: ${esc(d.lastError)}` : ''}</p>
     </article>`;
   }).join('');
+}
+
+// ---- A pair's page and a database's page ---------------------------------------------------------------------
+
+function updated(s) {
+  return `<p data-part="updated" class="flex flex-wrap items-center gap-x-2 text-xs text-slate-600">Last update ${ago(s.takenAt)}
+    · poll took ${esc(s.tookMillis)} ms · the whole fleet: ${badge(s.status)}</p>`;
+}
+
+const section = (key, title, content) => `<section data-key="${key}" class="space-y-3" aria-labelledby="detail-${key}">
+  <h3 id="detail-${key}" class="text-base font-semibold">${esc(title)}</h3>${content}</section>`;
+
+function missing(what, name) {
+  return `<p class="rounded border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" data-part="missing">The latest snapshot has no ${esc(what)} named
+    <strong>${esc(name)}</strong>. It may not exist yet (a subscription being created) or any more; this page shows it as soon as it appears.</p>`;
+}
+
+export function pairPage(s, name) {
+  const head = `<h2 id="detail-title" tabindex="-1" class="text-lg font-semibold focus:outline-none">Pair ${esc(name)}</h2>${updated(s)}`;
+  if (!s.pairs.length) return head + missing('pair', name);
+  return `${head}<div data-key="pair">${pairs(s)}</div>${section('alerts', 'Alerts', alerts(s))}${section('databases', 'Its databases', databases(s))}`;
+}
+
+function pairLinks(s) {
+  if (!s.pairs.length) return muted('No pair has this database as its source or target.');
+  return table('Its pairs', ['Pair', 'Health', 'Cutover', 'Lag'], s.pairs.map((p) => {
+    const cut = s.cutover.find((c) => c.pair === p.name);
+    return `<tr data-key="${esc(p.name)}">${td(`<a class="font-medium text-sky-800 underline-offset-2 hover:underline" href="#/pairs/${encodeURIComponent(p.name)}">${esc(p.name)}</a>`)}
+      ${td(badge(p.health.status))}${td(cut ? badge(...(VERDICTS[cut.verdict] || VERDICTS.unknown)) : muted('not judged yet'))}${td(bytes(p.lagBytes), 'text-right')}</tr>`;
+  }));
+}
+
+export function databasePage(s, name) {
+  const head = `<h2 id="detail-title" tabindex="-1" class="text-lg font-semibold focus:outline-none">Database ${esc(name)}</h2>${updated(s)}`;
+  if (!s.databases.length) return head + missing('database', name);
+  return `${head}<div data-key="database">${databases(s)}</div>${section('pairs', 'Its pairs', pairLinks(s))}${section('alerts', 'Alerts', alerts(s))}`;
 }

@@ -1,12 +1,10 @@
 package io.pgrepmon;
 
-import com.deque.html.axecore.playwright.AxeBuilder;
-import com.deque.html.axecore.results.AxeResults;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import io.pgrepmon.harness.Chromium;
 import io.pgrepmon.harness.PgCluster;
 import io.pgrepmon.harness.Replication;
 import io.pgrepmon.harness.ReplicationPair;
@@ -28,26 +26,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgrepmon.harness.Chromium.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser (Debian's chromium, headless, driven by Playwright) against the packaged monitor
- * watching a real replication pair: an initial copy's progress bar moves; lag rises and health turns when the
+ * watching a real replication pair: a pair's line on the overview leads to its own page, where an initial copy's
+ * progress bar moves; lag rises and health turns when the
  * subscription stops, and recovers when it resumes; stale data is marked; the page reconnects by itself after the
  * server restarts; a database that goes down is shown with its error; the layout holds still and fits a phone; the
  * console stays clean; and with access control on, the page asks for the token and goes live with it.
- * Screenshots at 1280x800 and 390x844 go to {@code target/screenshots}.
+ * Screenshots at 1280x800 and 390x844 go to {@code target/screenshots}. The overview at 500 pairs is DashboardScaleTests.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserIT {
 
-    static final String PAIR = "[data-pair='" + ReplicationPair.SUBSCRIPTION + "']";
-    static final String COPY_PAIR = "[data-pair='sub_copy']";
+    /** The pair's line on the overview, and its card on its own page. */
+    static final String PAIR_ROW = "#pairs [data-pair='" + ReplicationPair.SUBSCRIPTION + "']";
+    static final String PAIR = "#detail [data-pair='" + ReplicationPair.SUBSCRIPTION + "']";
+    static final String COPY_ROW = "#pairs [data-pair='sub_copy']";
+    static final String COPY_PAIR = "#detail [data-pair='sub_copy']";
     static final int COPY_ROWS = 20_000;
-    static final Path SHOTS = Path.of("target", "screenshots");
     /** Chromium writes these itself when a request finds the server gone; they are expected only while it is down. */
     static final String CONNECTION_REFUSED = "ERR_CONNECTION_REFUSED";
 
@@ -84,15 +85,10 @@ class DashboardBrowserIT {
                     - {name: target, host: %s, port: %d, user: postgres, password: "%s", dbname: app, role: target, ssl-mode: disable}
                 """.formatted(pair.source().host(), pair.source().port(), pair.source().password(),
                 pair.target().host(), pair.target().port(), pair.target().password()));
-        Files.createDirectories(SHOTS);
+        Files.createDirectories(Chromium.SHOTS);
         launchApp();
-        // Never downloads a browser: the machine's chromium is the one under test.
-        playwright = Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-        Path chromium = Path.of(System.getProperty("chromium.path", "/usr/bin/chromium"));
-        assertThat(chromium).as("chromium (Debian package 'chromium'; .ci/run installs it)").isExecutable();
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(chromium).setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run")));
+        playwright = Chromium.playwright();
+        browser = Chromium.launch(playwright);
     }
 
     @AfterAll
@@ -125,14 +121,24 @@ class DashboardBrowserIT {
         assertThat(app.waitFor(15, TimeUnit.SECONDS)).as("monitor exits after SIGTERM").isTrue();
     }
 
-    /** Waits (up to {@code seconds}) for a JavaScript condition on the live page; no reload, no polling of ours. */
-    static void waitFor(Page page, String condition, int seconds) {
-        page.waitForFunction(condition, null, new Page.WaitForFunctionOptions().setTimeout(seconds * 1000.0));
+    /** Where the pair's card starts in the document (not the viewport, which scrolls): moves only if something above grew. */
+    static double pairTop(Page page) {
+        return ((Number) page.evaluate("() => document.querySelector(\"" + PAIR + "\").getBoundingClientRect().top + window.scrollY")).doubleValue();
     }
 
-    /** Where the pairs start in the document (not the viewport, which scrolls): moves only if something above grew. */
-    static double pairsTop(Page page) {
-        return ((Number) page.evaluate("() => document.getElementById('pairs-title').getBoundingClientRect().top + window.scrollY")).doubleValue();
+    static void screenshots(Page page, String name) {
+        Chromium.screenshots(page, name);
+    }
+
+    static void assertAccessible(Page page, String when) {
+        Chromium.assertAccessible(page, when);
+    }
+
+    /** Follows the link of a line of the overview to its own page, as an operator clicks it. */
+    static void openFromOverview(Page page, String row, String loaded) {
+        page.click(row + " a");
+        waitFor(page, "() => document.querySelector(\"" + loaded + "\")", 30);
+        assertThat(page.locator("#overview").isHidden()).isTrue();
     }
 
     static String attribute(Page page, String selector, String name) {
@@ -149,21 +155,6 @@ class DashboardBrowserIT {
 
     static String connection(Page page) {
         return attribute(page, "#connection", "data-state");
-    }
-
-    static void screenshots(Page page, String name) {
-        for (int[] size : new int[][] {{1280, 800}, {390, 844}}) {
-            page.setViewportSize(size[0], size[1]);
-            page.evaluate("() => window.scrollTo(0, 0)");
-            page.waitForTimeout(300);
-            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + "-" + size[0] + "x" + size[1] + ".png")));
-            page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-                    .setPath(SHOTS.resolve(name + "-" + size[0] + "x" + size[1] + "-full.png")));
-            // Wide tables scroll inside their own box: the page itself never scrolls sideways.
-            assertThat((Boolean) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
-                    .as("no horizontal page overflow at %dx%d", size[0], size[1]).isTrue();
-        }
-        page.setViewportSize(1280, 800);
     }
 
     static Page open(BrowserContext context, List<String> consoleErrors, List<String> pageErrors) {
@@ -201,9 +192,14 @@ class DashboardBrowserIT {
         List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
         List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
         Page page = open(context, consoleErrors, pageErrors);
-        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-field='health'] [data-status='healthy']\")", 30);
+        waitFor(page, "() => document.querySelector(\"" + PAIR_ROW + " [data-field='health'] [data-status='healthy']\")", 30);
 
         Replication.subscribe(pair.source(), ReplicationPair.DATABASE, "pub_copy", pair.target(), ReplicationPair.DATABASE, "sub_copy", null);
+        // The new pair's line on the overview says it is in its initial copy; its own page shows the copy's progress.
+        waitFor(page, "() => document.querySelector(\"" + COPY_ROW + " [data-field='eta']\")?.textContent.includes('Initial copy')", 30);
+        assertThat(page.locator(COPY_ROW + " [data-field='tables']").innerText()).contains("0 of 1 ready");
+        openFromOverview(page, COPY_ROW, COPY_PAIR);
+        assertThat(page.url()).endsWith("#/pairs/sub_copy");
         String progress = COPY_PAIR + " progress";
         waitFor(page, "() => Number(document.querySelector(\"" + progress + "\")?.value) > 0", 30);
         double first = Double.parseDouble(page.locator(progress).getAttribute("value"));
@@ -229,14 +225,20 @@ class DashboardBrowserIT {
         List<String> consoleErrors = Collections.synchronizedList(new ArrayList<>());
         List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
         Page page = open(context, consoleErrors, pageErrors);
-        waitFor(page, "() => document.querySelector(\"" + PAIR + " [data-field='health'] [data-status='healthy']\")", 30);
+        waitFor(page, "() => document.querySelector(\"" + PAIR_ROW + " [data-field='health'] [data-status='healthy']\")", 30);
         assertThat(connection(page)).isEqualTo("live");
-        assertThat(page.locator(PAIR + " h3").innerText()).contains("source / sub_orders").contains("target / sub_orders");
         assertThat(page.locator("[data-card='Pairs'] > div:nth-child(2)").innerText())
-                .isEqualTo(Integer.toString(page.locator("[data-pair]").count()));
-        assertThat(page.locator("[data-database='source']").innerText()).contains("SOURCE").contains("PostgreSQL 15");
+                .isEqualTo(Integer.toString(page.locator("#pairs [data-pair]").count()));
+        assertThat(page.locator("#databases [data-database='source']").innerText()).contains("SOURCE").contains("PostgreSQL 15");
+        screenshots(page, "1-overview");
+        assertAccessible(page, "the overview");
         // Marks this document: if the page reloaded, the mark would be gone.
         page.evaluate("() => { window.pgrepmonMark = 'same-document'; }");
+        // The pair's own page, from its line on the overview.
+        openFromOverview(page, PAIR_ROW, PAIR);
+        assertThat(page.url()).endsWith("#/pairs/" + ReplicationPair.SUBSCRIPTION);
+        assertThat(page.locator(PAIR + " h3").innerText()).contains("source / sub_orders").contains("target / sub_orders");
+        assertThat(page.locator("#detail [data-database='source']").innerText()).contains("SOURCE").contains("PostgreSQL 15");
         waitFor(page, "() => document.querySelector(\"" + PAIR + " svg[aria-label^='Lag of']\")", 15);
         screenshots(page, "1-healthy");
         assertAccessible(page, "healthy");
@@ -255,7 +257,7 @@ class DashboardBrowserIT {
                 .matches("Content comparison last run: (\\d+) of \\1 tables, ([\\d,]+) of \\2 rows in [\\d,]+ key ranges.*");
 
         // The subscription stops and the source keeps writing: the lag rises and the health turns, live.
-        double headingBefore = pairsTop(page);
+        double headingBefore = pairTop(page);
         pair.setSubscriptionEnabled(false);
         pair.insertRows(2000, 200);
         waitFor(page, "() => ['warning', 'critical'].includes(document.querySelector(\"" + PAIR
@@ -270,10 +272,9 @@ class DashboardBrowserIT {
         assertThat(page.locator(PAIR + " [data-field='lag-bytes']").innerText()).containsPattern("\\d+(\\.\\d)? KiB|MiB");
         assertThat(page.locator(PAIR + " [data-field='lag-bytes'] [data-bytes]").getAttribute("title"))
                 .as("exact value on hover").matches("[\\d,]+ bytes");
-        assertThat(page.locator("[data-card='Worst lag']").innerText()).contains("iB");
         assertThat((Boolean) page.evaluate("() => document.querySelector(\"" + PAIR + " [data-part='cutover']\").open"))
                 .as("checklist still open after updates").isTrue();
-        assertThat(pairsTop(page)).as("nothing above the pairs moved").isEqualTo(headingBefore);
+        assertThat(pairTop(page)).as("nothing above the pair moved").isEqualTo(headingBefore);
         screenshots(page, "2-lagging");
         assertAccessible(page, "lagging, checklist open");
 
@@ -307,21 +308,29 @@ class DashboardBrowserIT {
         screenshots(page, "4-reconnecting");
         launchApp();
         waitFor(page, "() => document.querySelector('#connection').dataset.state === 'live'", 60);
-        String takenAt = (String) page.evaluate("() => document.querySelector(\"[data-card='Last update'] time\").getAttribute('datetime')");
-        waitFor(page, "() => document.querySelector(\"[data-card='Last update'] time\").getAttribute('datetime') !== '" + takenAt + "'", 15);
+        String takenAt = (String) page.evaluate("() => document.querySelector(\"#detail [data-part='updated'] time\").getAttribute('datetime')");
+        waitFor(page, "() => document.querySelector(\"#detail [data-part='updated'] time\").getAttribute('datetime') !== '" + takenAt + "'", 15);
         assertThat(health(page)).isEqualTo("healthy");
         assertThat(page.evaluate("() => window.pgrepmonMark")).as("reconnected without a reload").isEqualTo("same-document");
         screenshots(page, "5-reconnected");
 
-        // A database goes down: its card says so with the reason, and the summary counts it.
+        // Back on the overview, where it was left; a database goes down: its line says so with the reason, the summary
+        // counts it, and its own page has the whole story.
+        page.click("#back");
+        waitFor(page, "() => !document.querySelector('#overview').hidden && document.activeElement?.closest(\"" + PAIR_ROW + "\")", 15);
+        assertThat(page.locator("[data-card='Worst lag']").innerText()).as("caught up again").contains("every pair caught up");
         pair.target().stopServer("fast");
         try {
-            waitFor(page, "() => document.querySelector(\"[data-database='target'] [data-field='health'] [data-status='down']\")", 15);
+            waitFor(page, "() => document.querySelector(\"#databases [data-database='target'] [data-field='health'] [data-status='down']\")", 15);
             // While it shuts down the server may first answer "shutting down" (57P03); once stopped, nothing listens.
-            waitFor(page, "() => /refused/i.test(document.querySelector(\"[data-database='target'] [data-field='error']\").textContent)", 15);
+            waitFor(page, "() => /refused/i.test(document.querySelector(\"#databases [data-database='target'] [data-field='error']\")?.textContent)", 15);
             assertThat(page.locator("[data-card='Targets']").innerText()).contains("0 reachable");
             assertThat(page.locator("[data-card='Overall'] [data-status]").getAttribute("data-status")).isIn("critical", "down");
             screenshots(page, "6-target-down");
+            openFromOverview(page, "#databases [data-database='target']", "#detail [data-database='target'] [data-field='error']");
+            assertThat(page.url()).endsWith("#/databases/target");
+            assertThat(page.locator("#detail [data-database='target'] [data-field='error']").innerText()).containsIgnoringCase("refused");
+            assertThat(page.locator("#detail [data-key='pairs']").innerText()).contains(ReplicationPair.SUBSCRIPTION);
         } finally {
             pair.target().startServer();
         }
@@ -366,7 +375,7 @@ class DashboardBrowserIT {
             page.press("#token", "Enter");
             // Live means the WebSocket opened: the token went as a sub-protocol, the only way a browser can send it.
             waitFor(page, "() => document.querySelector('#connection').dataset.state === 'live'", 30);
-            waitFor(page, "() => document.querySelector(\"" + PAIR + "\")", 15);
+            waitFor(page, "() => document.querySelector(\"" + PAIR_ROW + "\")", 15);
             assertThat(page.locator("#login").isHidden()).isTrue();
             assertThat(page.url()).doesNotContain(token);
             assertThat(pageErrors).isEmpty();
@@ -379,17 +388,6 @@ class DashboardBrowserIT {
             assertThat(securedApp.waitFor(15, TimeUnit.SECONDS)).isTrue();
             Files.deleteIfExists(secured);
         }
-    }
-
-    /** axe-core's WCAG 2.1 A and AA rules (contrast, names, roles, landmarks, ...) find nothing on the page. */
-    static void assertAccessible(Page page, String when) {
-        AxeResults results = new AxeBuilder(page).withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze();
-        List<String> violations = results.getViolations().stream()
-                .map(r -> r.getId() + " (" + r.getImpact() + "): " + r.getHelp() + " at "
-                        + r.getNodes().stream().limit(3).map(n -> String.valueOf(n.getTarget())).toList())
-                .toList();
-        assertThat(violations).as("accessibility violations when %s", when).isEmpty();
-        assertThat(results.getPasses()).as("rules axe checked").isNotEmpty();
     }
 
     static void signal(ProcessHandle process, String signal) throws IOException, InterruptedException {

@@ -109,6 +109,7 @@ export function pairs(o, state) {
   if (!o.pairs.length) return `<p class="text-slate-600">No subscription on a target matches a slot on a source yet.</p>`;
   const selected = selectPairs(o.pairs, state);
   const at = pageOf(selected, state.page, state.size);
+  const down = new Set(o.databases.filter((d) => !d.reachable).map((d) => d.name));
   const rows = at.items.map((p) => `<tr data-key="${esc(p.name)}" data-pair="${esc(p.name)}">
     ${td(`<a href="${pairHref(p.name)}" class="font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700">${esc(p.name)}</a>
       <div class="whitespace-nowrap text-xs text-slate-600">${esc(p.sourceDatabase ?? '?')} → ${esc(p.targetDatabase)}${p.missingTables ? ` · <span class="text-red-700">${count(p.missingTables)} tables not subscribed</span>` : ''}</div>`)}
@@ -117,7 +118,7 @@ export function pairs(o, state) {
     ${td(bytes(p.lagBytes), 'whitespace-nowrap text-right', 'data-field="lag-bytes"')}
     ${td(lagTime(p), 'whitespace-nowrap text-right', 'data-field="lag-seconds"')}
     ${td(catchUp(p), 'whitespace-nowrap', 'data-field="eta"')}
-    ${td(miniStateBar(p.tableStates), 'min-w-28', 'data-field="tables"')}
+    ${td(down.has(p.targetDatabase) ? muted('not known', 'the target is unreachable') : miniStateBar(p.tableStates), 'min-w-28', 'data-field="tables"')}
     ${td(sparkline(p, o.sparkSeconds))}</tr>`);
   const body = rows.length ? table('Pairs', head(state), rows, 'pairs-table')
     : `<p class="rounded border border-slate-200 bg-white p-3 text-sm text-slate-600">No pair matches the filters and the search.</p>`;

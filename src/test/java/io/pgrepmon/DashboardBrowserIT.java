@@ -325,6 +325,8 @@ class DashboardBrowserIT {
             // While it shuts down the server may first answer "shutting down" (57P03); once stopped, nothing listens.
             waitFor(page, "() => /refused/i.test(document.querySelector(\"#databases [data-database='target'] [data-field='error']\")?.textContent)", 15);
             assertThat(page.locator("[data-card='Targets']").innerText()).contains("0 reachable");
+            assertThat(page.locator(PAIR_ROW + " [data-field='tables']").innerText()).as("table states of a target that is down")
+                    .isEqualTo("not known");
             assertThat(page.locator("[data-card='Overall'] [data-status]").getAttribute("data-status")).isIn("critical", "down");
             screenshots(page, "6-target-down");
             openFromOverview(page, "#databases [data-database='target']", "#detail [data-database='target'] [data-field='error']");

@@ -131,6 +131,41 @@ class PackagedAppIT {
         assertThat(log).contains(config + " line ").contains("invalid YAML").doesNotContain(secret);
     }
 
+    /** Starts the packaged monitor that must refuse to start, and returns what it printed; its exit code must be 2. */
+    static String refused(Path config, String... properties) throws Exception {
+        Path output = Files.createTempFile("refused", ".log");
+        List<String> args = new ArrayList<>(List.of(properties));
+        args.addAll(List.of("-jar", jar(), "--config", config.toString()));
+        Process app = launch(output, args.toArray(String[]::new));
+        assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("refuses and exits").isTrue();
+        String printed = Files.readString(output);
+        assertThat(app.exitValue()).as("exit code; it printed:%n%s", printed).isEqualTo(2);
+        assertThat(printed).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+        return printed;
+    }
+
+    @Test
+    void everyStartUpRefusalIsOneMessageNamingTheFixAndExitCode2() throws Exception {
+        Path config = Files.createTempFile("refusal", ".yaml");
+        Files.writeString(config, """
+                monitor:
+                  databases:
+                    - {name: source, host: 127.0.0.1, port: 9, user: monitor, password: "pw-not-shown", dbname: app, role: source}
+                """);
+        // Beyond loopback without a credential: access control is on, and nothing could pass it.
+        assertThat(refused(config, "-Dquarkus.http.host=0.0.0.0", "-Dquarkus.http.port=" + PgCluster.freePort()))
+                .contains("monitor.security.token-sha256").contains("monitor.security.enabled=false")
+                .doesNotContain("pw-not-shown");
+        // A setting out of range.
+        assertThat(refused(config, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + PgCluster.freePort(),
+                "-Dmonitor.refresh-interval=-5s")).contains("monitor.refresh-interval is -5s: it must be positive");
+        // The port is taken.
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(refused(config, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + taken.getLocalPort()))
+                    .contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("quarkus.http.port");
+        }
+    }
+
     @Test
     void hashHelpersReadTheSecretFromStandardInput() throws Exception {
         Path output = Files.createTempFile("hash", ".out");

@@ -1,12 +1,17 @@
 package io.pgrepmon.config;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusBindException;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.config.ConfigValidationException;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * Entry point that accepts {@code --config FILE} (or {@code --config=FILE}) as a friendlier spelling of
@@ -55,7 +60,49 @@ public final class Main {
             }
             System.setProperty("quarkus.config.locations", file.toUri().toString());
         }
-        Quarkus.run(rest.toArray(String[]::new));
+        // Quarkus logs a start-up failure with its stack trace unless an exit handler takes it: a refusal (the
+        // configuration, access control, a port in use) is one message to the operator, not a stack trace.
+        BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
+        Quarkus.run(null, (code, failure) -> {
+            if (failure == null) {
+                exit.accept(code, null);
+                return;
+            }
+            String refusal = refusal(failure);
+            if (refusal == null) {
+                System.err.println("pg-replication-monitor: could not start (a bug worth reporting, with this trace):");
+                failure.printStackTrace();
+                exit.accept(1, failure);
+            } else {
+                System.err.println("pg-replication-monitor: " + refusal);
+                exit.accept(2, failure);
+            }
+        }, rest.toArray(String[]::new));
+    }
+
+    /** What to tell the operator when start-up was refused for a reason of theirs; null for anything else. */
+    static String refusal(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof InvalidConfigException || root instanceof ConfigurationException
+                || root instanceof ConfigValidationException) {
+            return root.getMessage();
+        }
+        if (root instanceof QuarkusBindException bind) {
+            return QuarkusBindException.isKnownHost(bind.getHost())
+                    ? "cannot listen on " + bind.getHost() + ":" + bind.getPort() + ": the port is in use (another process,"
+                    + " or another monitor, holds it); stop that one, or choose a free port with quarkus.http.port"
+                    + " (QUARKUS_HTTP_PORT)"
+                    : "cannot listen on " + bind.getHost() + ": no such address on this machine; set quarkus.http.host"
+                    + " (QUARKUS_HTTP_HOST) to one of its addresses, or 0.0.0.0 for all";
+        }
+        if (root instanceof java.net.BindException) {
+            return "cannot listen on the configured address (" + root.getMessage() + "); check quarkus.http.host and"
+                    + " quarkus.http.port (QUARKUS_HTTP_HOST, QUARKUS_HTTP_PORT)";
+        }
+        return null;
     }
 
     /**

@@ -14,12 +14,16 @@ const MIN_BACKOFF = 500, MAX_BACKOFF = 10000;
 
 let current = route();
 let lastOverviewHash = '#/';
-// The latest message of each view (the socket's query), so that going back shows the overview at once.
+// The latest message of each view (the socket's query) and when it came, so that going back shows the overview at
+// once, dimmed until its socket is live again.
 const cache = new Map();
 let latest = null;
 let receivedAt = 0;
 let socket = null;
-let socketView = null;
+// The view the connection serves, and its generation: a navigation to another view starts a new one, and whatever
+// an older one was still doing (an access check, a retry timer, a socket) is dropped when it comes back.
+let target = null;
+let generation = 0;
 let retryTimer = 0;
 let backoff = MIN_BACKOFF;
 let attempt = 0;
@@ -54,6 +58,8 @@ $('login').addEventListener('submit', (e) => {
   sessionStorage.setItem('pgrepmon-token', $('token').value.trim());
   $('token').value = '';
   $('login').hidden = true;
+  generation += 1;
+  clearTimeout(retryTimer);
   connect();
 });
 
@@ -63,6 +69,7 @@ const CONNECTION = {
   live: ['border-emerald-300 bg-emerald-50 text-emerald-800', 'live'],
   reconnecting: ['border-amber-300 bg-amber-50 text-amber-900', 'reconnecting'],
   stale: ['border-amber-300 bg-amber-50 text-amber-900', 'stale'],
+  connecting: ['border-slate-300 bg-slate-50 text-slate-700', 'reconnecting'],
   unauthorized: ['border-red-300 bg-red-50 text-red-800', 'lock'],
 };
 
@@ -95,6 +102,8 @@ function updateConnection() {
   } else if (retryAt) {
     const wait = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
     showConnection('reconnecting', `Reconnecting${wait ? ` in ${wait} s` : '…'} (attempt ${attempt})`);
+  } else if ($('connection').dataset.state !== 'unauthorized') {
+    showConnection('connecting', 'Connecting…');
   }
 }
 
@@ -196,40 +205,59 @@ function navigate() {
   }
   $('back').setAttribute('href', lastOverviewHash);
   const wanted = viewOf(current);
-  latest = cache.get(wanted) || null;
+  if (wanted !== target) {
+    // Another view: its socket is not open yet, and what the cache has of it is as old as it is.
+    const cached = cache.get(wanted);
+    latest = cached ? cached.message : null;
+    receivedAt = cached ? cached.at : 0;
+    socketOpen = false;
+  }
+  setTitle();
   render();
   if (before.page !== current.page || before.name !== current.name) {
     // A new page: its heading takes the focus (a screen reader says where it is), back on the overview the link
     // that was followed does.
     if (current.page === 'overview') {
-      const link = before.name && document.querySelector(`#overview a[href="${before.page === 'pair' ? overview.pairHref(before.name) : overview.databaseHref(before.name)}"]`);
+      const list = before.page === 'pair' ? '#pairs' : '#databases';
+      const link = before.name && document.querySelector(`${list} tr[data-key="${CSS.escape(before.name)}"] a`);
       if (link) link.focus();
     } else {
       window.scrollTo(0, 0);
-      const heading = document.getElementById('detail-title');
-      if (heading) heading.focus();
+      $('detail-title').focus();
     }
   }
-  if (wanted !== socketView) {
+  if (wanted !== target) {
+    target = wanted;
+    generation += 1;
     const old = socket;
     socket = null;
-    socketView = null;
-    socketOpen = false;
     if (old) old.close();
     clearTimeout(retryTimer);
+    retryAt = 0;
     backoff = MIN_BACKOFF;
     connect();
   }
 }
 
+// The page's own heading, outside the parts that wait for data, so that it can take the focus at once.
+function setTitle() {
+  if (current.page === 'overview') return;
+  $('detail-title').textContent = `${current.page === 'pair' ? 'Pair' : 'Database'} ${current.name}`;
+}
+
 window.addEventListener('hashchange', navigate);
+
+// The skip link moves the focus to the page's first heading without touching the URL, which holds the view.
+$('skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  $(current.page === 'overview' ? 'pairs-title' : 'detail-title').focus();
+});
 
 // ---- WebSocket -----------------------------------------------------------------------------------------------
 
 function retry() {
   socketOpen = false;
   socket = null;
-  socketView = null;
   attempt += 1;
   retryAt = Date.now() + backoff;
   clearTimeout(retryTimer);
@@ -241,11 +269,14 @@ function retry() {
 // Before opening the socket, one plain request tells whether credentials are needed (a failed WebSocket
 // handshake does not say why). The history catalogue answers 200 to anyone authorized, even before the first poll
 // (when /api/snapshot says 503).
-async function authorized() {
-  const response = await fetch('/api/history', { headers: headers(), credentials: 'same-origin' });
+// A token is forgotten only when it is the one refused (the operator may have typed a new one meanwhile).
+async function authorized(sent) {
+  const response = await fetch('/api/history', {
+    headers: sent ? { Authorization: `Bearer ${sent}` } : {}, credentials: 'same-origin', signal: AbortSignal.timeout(10000),
+  });
   if (response.status !== 401) return true;
   if ((response.headers.get('WWW-Authenticate') || '').startsWith('Bearer')) {
-    sessionStorage.removeItem('pgrepmon-token');
+    if (token() === sent) sessionStorage.removeItem('pgrepmon-token');
     $('login').hidden = false;
     showConnection('unauthorized', 'API token required');
   } else {
@@ -256,20 +287,27 @@ async function authorized() {
 
 async function connect() {
   retryAt = 0;
-  const wanted = viewOf(current);
+  const mine = generation;
+  const wanted = target;
+  const sent = token();
+  updateConnection();
+  let allowed;
   try {
-    if (!(await authorized())) return;
+    allowed = await authorized(sent);
   } catch (e) {
+    allowed = null;
+  }
+  // The page moved on to another view (or the login started anew) while this asked: that has its own connection.
+  if (mine !== generation || socket) return;
+  if (allowed === null) {
     retry();
     return;
   }
-  // The page moved on while this asked: the navigation has started its own connection.
-  if (wanted !== viewOf(current) || socket) return;
+  if (!allowed) return;
   const protocols = ['pgrepmon'];
-  if (token()) protocols.push(`quarkus-http-upgrade#Authorization#${encodeURIComponent(`Bearer ${token()}`)}`);
+  if (sent) protocols.push(`quarkus-http-upgrade#Authorization#${encodeURIComponent(`Bearer ${sent}`)}`);
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws?${wanted}`, protocols);
   socket = ws;
-  socketView = wanted;
   ws.onopen = () => {
     if (socket !== ws) return;
     socketOpen = true;
@@ -282,8 +320,8 @@ async function connect() {
     performance.mark('message');
     latest = JSON.parse(e.data);
     performance.measure('parse', 'message');
-    cache.set(wanted, latest);
     receivedAt = Date.now();
+    cache.set(wanted, { message: latest, at: receivedAt });
     if (current.page === 'pair') seed(latest.pairs.map((p) => p.name), fetchJson).then((fetched) => fetched && socket === ws && render());
     render();
     // From the message to the page drawn (parse, markup, patch, style, layout, paint): the browser tests' render

@@ -122,7 +122,7 @@ export function pairs(o, state) {
     ${td(sparkline(p, o.sparkSeconds))}</tr>`);
   const body = rows.length ? table('Pairs', head(state), rows, 'pairs-table')
     : `<p class="rounded border border-slate-200 bg-white p-3 text-sm text-slate-600">No pair matches the filters and the search.</p>`;
-  return `${body}<div data-key="pager" class="mt-2">${pager('pairs', at, selected.length, o.pairs.length, state.size)}</div>`;
+  return `${body}<div data-key="pager" class="mt-2" aria-live="polite">${pager('pairs', at, selected.length, o.pairs.length, state.size)}</div>`;
 }
 
 // ---- Alerts --------------------------------------------------------------------------------------------------
@@ -131,8 +131,7 @@ const ALERT_LIMIT = 10;
 export function alerts(o) {
   const a = o.alerts;
   const notifiers = a.notifiers.filter((n) => n.lastError).map((n) => `<li class="flex gap-1.5 text-red-700">${icon('bell', 'size-3.5 mt-0.5')}<span>Webhook ${esc(n.name)}: ${esc(n.lastError)} (${ago(n.lastErrorAt)})</span></li>`).join('');
-  const subjectLink = (x) => (o.pairs.some((p) => p.name === x.subject) ? pairHref(x.subject)
-    : databaseHref(x.subject.split('/')[0]));
+  const subjectLink = (x) => (x.kind === 'pair' ? pairHref(x.subject) : databaseHref(x.subject.split('/')[0]));
   const list = a.active.length
     ? table('Active alerts', [{ label: 'Subject' }, { label: 'Severity' }, { label: 'State' }, { label: 'Since' }, { label: 'Reasons' }],
       a.active.slice(0, ALERT_LIMIT).map((x) => `<tr data-key="${esc(x.kind)}/${esc(x.subject)}/${esc(x.since)}">
@@ -156,7 +155,7 @@ export function databases(o, state) {
     ${td(`${esc(d.host)}:${esc(d.port)}/${esc(d.dbname)}`, 'whitespace-nowrap text-xs text-slate-600')}</tr>`);
   const body = rows.length ? table('Databases', ['Database', 'Role', 'Health', 'Problem', 'Server', 'Address'].map((label) => ({ label })), rows, 'databases-table')
     : `<p class="rounded border border-slate-200 bg-white p-3 text-sm text-slate-600">No database matches the filters and the search.</p>`;
-  return `${body}<div data-key="pager" class="mt-2">${pager('databases', at, selected.length, o.databases.length, state.size)}</div>`;
+  return `${body}<div data-key="pager" class="mt-2" aria-live="polite">${pager('databases', at, selected.length, o.databases.length, state.size)}</div>`;
 }
 
 export { COLUMNS };

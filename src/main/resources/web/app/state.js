@@ -8,11 +8,14 @@ export const PAGE_SIZES = [25, 50, 100];
 // Each column's sort key and the direction a first click sorts in: the worst first where there is a worst.
 const RANK = Object.fromEntries(HEALTH.map((h, i) => [h, HEALTH.length - i]));
 const VERDICT_RANK = { 'not-ready': 3, unknown: 2, ready: 1 };
+// No table states (a target that is down) is not known, not "all ready".
 const readyShare = (p) => {
   const states = Object.values(p.tableStates || {});
   const total = states.reduce((n, v) => n + v, 0);
-  return total ? ((p.tableStates.r || 0) / total) : 1;
+  return total ? ((p.tableStates.r || 0) / total) : undefined;
 };
+// A pair falling behind will never catch up: the longest wait of all.
+const etaKey = (p) => (p.trend === 'caught-up' ? 0 : p.trend === 'falling-behind' ? Infinity : p.etaSeconds);
 // Names compare by code point: Intl collation (localeCompare) costs milliseconds over a thousand rows per update.
 const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
@@ -22,14 +25,25 @@ export const COLUMNS = {
   verdict: { key: (p) => VERDICT_RANK[p.verdict || 'unknown'], dir: 'desc' },
   lag: { key: (p) => p.lagBytes, dir: 'desc' },
   lagtime: { key: (p) => p.lagSeconds, dir: 'desc' },
-  eta: { key: (p) => (p.trend === 'caught-up' ? 0 : p.etaSeconds), dir: 'desc' },
+  eta: { key: etaKey, dir: 'desc' },
   tables: { key: readyShare, dir: 'asc' },
 };
+
+// A hand-typed %-sequence that is not one stays as typed instead of stopping the page.
+function decoded(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch (e) {
+    return part;
+  }
+}
+
+const isColumn = (name) => Object.hasOwn(COLUMNS, name);
 
 export function route(hash = location.hash) {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
   const parts = path.split('/').filter(Boolean);
-  const name = parts[1] === undefined ? null : decodeURIComponent(parts[1]);
+  const name = parts[1] === undefined ? null : decoded(parts[1]);
   if (parts[0] === 'pairs' && name) return { page: 'pair', name };
   if (parts[0] === 'databases' && name) return { page: 'database', name };
   return { page: 'overview', state: parseState(new URLSearchParams(query)) };
@@ -42,8 +56,8 @@ const positive = (value, fallback) => {
 };
 
 export function parseState(params) {
-  const sort = COLUMNS[params.get('sort')] ? params.get('sort') : 'problems';
-  const dir = ['asc', 'desc'].includes(params.get('dir')) ? params.get('dir') : (COLUMNS[sort] ? COLUMNS[sort].dir : 'desc');
+  const sort = isColumn(params.get('sort')) ? params.get('sort') : 'problems';
+  const dir = ['asc', 'desc'].includes(params.get('dir')) ? params.get('dir') : (isColumn(sort) ? COLUMNS[sort].dir : 'desc');
   const size = Number.parseInt(params.get('size'), 10);
   return {
     sort,

@@ -349,7 +349,7 @@ function missing(what, name) {
 }
 
 export function pairPage(s, name) {
-  const head = `<h2 id="detail-title" tabindex="-1" class="text-lg font-semibold focus:outline-none">Pair ${esc(name)}</h2>${updated(s)}`;
+  const head = updated(s);
   if (!s.pairs.length) return head + missing('pair', name);
   return `${head}<div data-key="pair">${pairs(s)}</div>${section('alerts', 'Alerts', alerts(s))}${section('databases', 'Its databases', databases(s))}`;
 }
@@ -364,7 +364,7 @@ function pairLinks(s) {
 }
 
 export function databasePage(s, name) {
-  const head = `<h2 id="detail-title" tabindex="-1" class="text-lg font-semibold focus:outline-none">Database ${esc(name)}</h2>${updated(s)}`;
+  const head = updated(s);
   if (!s.databases.length) return head + missing('database', name);
   return `${head}<div data-key="database">${databases(s)}</div>${section('pairs', 'Its pairs', pairLinks(s))}${section('alerts', 'Alerts', alerts(s))}`;
 }

@@ -65,13 +65,17 @@ public record Snapshot(long sequence, Instant takenAt, long tookMillis, long int
         List<PairInfo> itsPairs = those.isEmpty() ? List.of() : pairs.stream()
                 .filter(p -> name.equals(p.sourceDatabase()) || name.equals(p.targetDatabase())).toList();
         java.util.Set<String> pairNames = itsPairs.stream().map(PairInfo::name).collect(java.util.stream.Collectors.toSet());
-        java.util.function.Predicate<String> concerns = subject -> !those.isEmpty()
-                && (subject.equals(name) || subject.startsWith(name + "/") || pairNames.contains(subject));
+        // By kind as well as by name: a pair may have the name of a database.
+        java.util.function.Predicate<Alert> alertConcerns = a -> !those.isEmpty()
+                && ("pair".equals(a.kind()) ? pairNames.contains(a.subject())
+                : a.subject().equals(name) || a.subject().startsWith(name + "/"));
+        java.util.function.Predicate<Trend> trendConcerns = t -> !those.isEmpty()
+                && ("lag".equals(t.kind()) ? pairNames.contains(t.subject()) : t.subject().startsWith(name + "/"));
         return new Snapshot(sequence, takenAt, tookMillis, intervalMillis, status, summary, those, itsPairs,
                 cutover.stream().filter(v -> pairNames.contains(v.pair())).toList(),
-                trends.stream().filter(t -> concerns.test(t.subject())).toList(),
-                new AlertsView(alerts.active().stream().filter(a -> concerns.test(a.subject())).toList(),
-                        alerts.recent().stream().filter(a -> concerns.test(a.subject())).toList(), alerts.notifiers()));
+                trends.stream().filter(trendConcerns).toList(),
+                new AlertsView(alerts.active().stream().filter(alertConcerns).toList(),
+                        alerts.recent().stream().filter(alertConcerns).toList(), alerts.notifiers()));
     }
 
     public Snapshot withCutover(List<PairCutover> verdicts) {

@@ -24,8 +24,10 @@ class SnapshotTest {
                 null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
     }
 
+    /** An alert of a pair when the subject names one of the fixtures' pairs (a, b, src), else of a database. */
     static Alert alert(String subject) {
-        return new Alert(subject, "health", Severity.WARNING, AlertState.FIRING, NOW, NOW, null, List.of("why"));
+        String kind = List.of("a", "b").contains(subject) ? "pair" : "database";
+        return new Alert(subject, kind, Severity.WARNING, AlertState.FIRING, NOW, NOW, null, List.of("why"));
     }
 
     static Snapshot twoPairs(Summary summary) {
@@ -60,7 +62,30 @@ class SnapshotTest {
         Snapshot none = whole.forDatabase("src");
         assertThat(none.databases()).isEmpty();
         assertThat(none.pairs()).isEmpty();
-        assertThat(none.alerts().active()).as("a prefix of a name is not the name").isEmpty();
+        assertThat(none.alerts().active()).isEmpty();
+    }
+
+    @Test
+    void aDatabasesPartTakesNothingOfADatabaseWhoseNameItBeginsNorOfAPairThatHasItsName() {
+        Summary summary = new Summary(3, 3, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, null);
+        Alert pairNamedSrc = new Alert("src", "pair", Severity.WARNING, AlertState.FIRING, NOW, NOW, null, List.of("why"));
+        Snapshot whole = new Snapshot(8, NOW, 3, 5000, Status.WARNING, summary,
+                List.of(database("src", Role.SOURCE), database("src2", Role.SOURCE), database("dst", Role.TARGET)),
+                List.of(pair("src", "src2", "dst")), List.of(),
+                List.of(new Trend("src2/s", "slot-loss", TrendDirection.STABLE, null, null, "steady"),
+                        new Trend("src/s", "slot-loss", TrendDirection.STABLE, null, null, "steady"),
+                        new Trend("src", "lag", TrendDirection.STABLE, null, null, "steady")),
+                new AlertsView(List.of(alert("src2"), alert("src2/s"), alert("src"), pairNamedSrc), List.of(), List.of()));
+
+        Snapshot part = whole.forDatabase("src");
+        assertThat(part.databases()).extracting(DatabaseSnapshot::name).containsExactly("src");
+        assertThat(part.pairs()).as("the pair named src runs between src2 and dst").isEmpty();
+        assertThat(part.trends()).extracting(Trend::subject).containsExactly("src/s");
+        assertThat(part.alerts().active()).extracting(Alert::subject, Alert::kind).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("src", "database"));
+        assertThat(whole.forDatabase("src2").alerts().active()).extracting(Alert::subject, Alert::kind).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("src2", "database"), org.assertj.core.groups.Tuple.tuple("src2/s", "database"),
+                org.assertj.core.groups.Tuple.tuple("src", "pair"));
     }
 
     @Test

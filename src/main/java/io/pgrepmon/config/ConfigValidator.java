@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,7 @@ public final class ConfigValidator {
         List<PairSettings> pairs = checkPairs(config.pairs().orElse(List.of()), databases, problems);
         List<HeartbeatSettings> heartbeats = checkHeartbeats(config.heartbeats().orElse(List.of()), databases, problems);
         databases = withHeartbeats(databases, heartbeats);
+        MonitorSettings.Shard shard = checkShard(config.shard(), databases, pairs, heartbeats, hostname(), problems);
         SecuritySettings security = checkSecurity(config.security(), httpHost, problems);
         checkAlerts(config.alerts(), problems);
         checkTablePatterns("monitor.cutover.partial-tables", config.cutover().partialTables().orElse(List.of()), problems);
@@ -65,9 +67,55 @@ public final class ConfigValidator {
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
-        return new MonitorSettings(databases, pairs, security, heartbeats, poll(config), thresholds(config.thresholds()),
+        if (shard.count() > 1) {
+            java.util.Set<String> mine = new java.util.HashSet<>();
+            Shards.groups(databases, pairs, heartbeats).stream().filter(g -> Shards.shardOf(g, shard.count()) == shard.index())
+                    .forEach(mine::addAll);
+            databases = databases.stream().filter(db -> mine.contains(db.name())).toList();
+            pairs = pairs.stream().filter(p -> mine.contains(p.target())).toList();
+            heartbeats = heartbeats.stream().filter(h -> mine.contains(h.target())).toList();
+        }
+        return new MonitorSettings(databases, pairs, security, heartbeats, shard, poll(config), thresholds(config.thresholds()),
                 cutover(config.cutover()), new MonitorSettings.History(config.history().retention(),
                 config.history().trendWindow()), alerts(config.alerts()), new MonitorSettings.Metrics(config.metrics().perTable()));
+    }
+
+    /** The host name a StatefulSet's pod gets (its ordinal at the end), read here so tests can replace it. */
+    static String hostname() {
+        return System.getenv("HOSTNAME");
+    }
+
+    static MonitorSettings.Shard checkShard(MonitorConfig.ShardConfig shard, List<DatabaseSettings> databases,
+                                            List<PairSettings> pairs, List<HeartbeatSettings> heartbeats, String hostname,
+                                            List<String> problems) {
+        int count = shard.count();
+        if (count < 1) {
+            problems.add("monitor.shard.count is " + count + ": give 1 (one instance watches everything) or more");
+            return new MonitorSettings.Shard(0, 1, databases.size());
+        }
+        Optional<Integer> index = shard.index().or(() -> count > 1 ? Shards.ordinal(hostname) : Optional.of(0));
+        if (index.isEmpty()) {
+            problems.add("monitor.shard.index is not set and the host name '" + hostname + "' ends in no StatefulSet"
+                    + " ordinal: set monitor.shard.index (0 to " + (count - 1) + ") on each instance, or run them as a StatefulSet");
+            return new MonitorSettings.Shard(0, count, databases.size());
+        }
+        if (index.get() < 0 || index.get() >= count) {
+            problems.add("monitor.shard.index is " + index.get() + (shard.index().isEmpty() ? " (from the host name '" + hostname + "')" : "")
+                    + ": give 0 to " + (count - 1) + " for monitor.shard.count " + count);
+        }
+        if (count > 1) {
+            java.util.Set<String> paired = new java.util.HashSet<>();
+            pairs.forEach(p -> paired.add(p.target()));
+            for (int i = 0; i < databases.size(); i++) {
+                DatabaseSettings db = databases.get(i);
+                if (db.role() == Role.TARGET && db.source() == null && !paired.contains(db.name())) {
+                    problems.add("monitor.databases[" + i + "].source: with monitor.shard.count " + count + " every target"
+                            + " names the source it subscribes to (or is listed in monitor.pairs), so that both are watched by"
+                            + " the same instance");
+                }
+            }
+        }
+        return new MonitorSettings.Shard(index.get(), count, databases.size());
     }
 
     private static MonitorSettings.Poll poll(MonitorConfig config) {

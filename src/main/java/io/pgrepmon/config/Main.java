@@ -16,7 +16,8 @@ import java.util.function.BiConsumer;
 /**
  * Entry point that accepts {@code --config FILE} (or {@code --config=FILE}) as a friendlier spelling of
  * {@code -Dquarkus.config.locations=FILE}. It has to run before Quarkus reads its configuration, hence a main.
- * {@code --hash-password} and {@code --hash-token} print the hash to configure for a secret given on stdin.
+ * {@code --hash-password} and {@code --hash-token} print the hash to configure for a secret given on stdin;
+ * {@code --check-health URL} is a container health check for images without curl (the native micro image).
  */
 @QuarkusMain
 public final class Main {
@@ -24,6 +25,10 @@ public final class Main {
     public static void main(String... args) {
         if (args.length == 1 && (args[0].equals("--hash-password") || args[0].equals("--hash-token"))) {
             hash(args[0].equals("--hash-password"));
+            return;
+        }
+        if (args.length == 2 && args[0].equals("--check-health")) {
+            System.exit(checkHealth(args[1]));
             return;
         }
         List<String> rest = new ArrayList<>();
@@ -124,6 +129,24 @@ public final class Main {
         }
         System.out.println(password ? io.quarkus.elytron.security.common.BcryptUtil.bcryptHash(secret, 12)
                 : java.util.HexFormat.of().formatHex(Sha256.of(secret)));
+    }
+
+    /** 0 when the URL answers 200 within 3 s, else 1, saying why on stderr: what a container health check wants. */
+    static int checkHealth(String url) {
+        try {
+            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI.create(url).toURL().openConnection();
+            connection.setConnectTimeout(3000);
+            connection.setReadTimeout(3000);
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            if (status == 200) {
+                return 0;
+            }
+            System.err.println("pg-replication-monitor: " + url + " answered " + status);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("pg-replication-monitor: " + url + " did not answer: " + e.getMessage());
+        }
+        return 1;
     }
 
     private static void fail(String message) {

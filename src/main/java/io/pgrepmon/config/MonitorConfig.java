@@ -95,6 +95,28 @@ public interface MonitorConfig {
      */
     MetricsConfig metrics();
 
+    /**
+     * When one instance is not enough: this instance's share of the configured databases. Every replication's
+     * databases (a target and its source) go to the same instance; Prometheus is the fleet-wide view.
+     */
+    ShardConfig shard();
+
+    /** This instance's place among {@code count} instances watching one configuration. */
+    interface ShardConfig {
+
+        /**
+         * How many instances share the configured databases; 1 (the default) watches them all.
+         */
+        @WithDefault("1")
+        int count();
+
+        /**
+         * This instance's number, from 0 to {@code count - 1}; when not set, the ordinal at the end of the host name
+         * (a StatefulSet's pod {@code monitor-2} is 2).
+         */
+        Optional<Integer> index();
+    }
+
     /** What {@code /q/metrics} carries beyond the per-database, per-pair, per-slot and per-subscription series. */
     interface MetricsConfig {
 

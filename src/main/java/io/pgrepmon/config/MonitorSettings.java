@@ -8,7 +8,7 @@ import java.util.List;
  * their passwords resolved; every value here has passed {@link ConfigValidator}.
  */
 public record MonitorSettings(List<DatabaseSettings> databases, List<PairSettings> pairs, SecuritySettings security,
-                              List<HeartbeatSettings> heartbeats, Poll poll, Thresholds thresholds, Cutover cutover,
+                              List<HeartbeatSettings> heartbeats, Shard shard, Poll poll, Thresholds thresholds, Cutover cutover,
                               History history, Alerts alerts, Metrics metrics) {
 
     public MonitorSettings {
@@ -147,5 +147,12 @@ public record MonitorSettings(List<DatabaseSettings> databases, List<PairSetting
         public String toString() {
             return "Webhook[format=" + format.code() + "]";
         }
+    }
+
+    /**
+     * This instance's share of the configuration: shard {@code index} of {@code count}, out of {@code configured}
+     * databases in all ({@code databases} holds only this shard's).
+     */
+    public record Shard(int index, int count, int configured) {
     }
 }

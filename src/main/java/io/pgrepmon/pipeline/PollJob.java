@@ -58,6 +58,11 @@ public class PollJob {
     void start(@Observes @Priority(10) StartupEvent event) {
         List<DatabaseSettings> databases = settings.get().databases();
         ticker.start();
+        var shard = settings.get().shard();
+        if (shard.count() > 1) {
+            Log.infof("Shard %d of %d (monitor.shard): %d of the %d configured databases are this instance's", shard.index(),
+                    shard.count(), databases.size(), shard.configured());
+        }
         Log.infof("Watching %d database(s) every %d ms: %s", databases.size(), settings.get().poll().interval().toMillis(),
                 databases.stream().map(db -> db.name() + " (" + db.role().json() + ", " + db.host() + ":" + db.port() + ")").toList());
     }

@@ -92,6 +92,28 @@ class SecurityTests {
 
     /** Prometheus scrapes with the token as a Bearer; without it the metrics are refused like the API. */
     @Test
+    void repeatedFailuresFromOneAddressAreAnsweredEverSlowerAndTheLogSaysSoWithoutTheCredential() throws Exception {
+        // A success first: whatever the other tests failed from this address is forgotten.
+        assertThat(given().header("Authorization", "Bearer " + TOKEN).get("/api/history").statusCode()).isEqualTo(200);
+        String guess = "guess-" + Long.toHexString(System.nanoTime());
+        java.util.List<Long> millis = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            long start = System.nanoTime();
+            assertThat(given().header("Authorization", "Bearer " + guess + i).get("/api/history").statusCode()).isEqualTo(401);
+            millis.add((System.nanoTime() - start) / 1_000_000);
+        }
+        // The first three are free; then 250, 500, 1000 ms at least.
+        assertThat(millis.get(3)).isGreaterThanOrEqualTo(250);
+        assertThat(millis.get(4)).isGreaterThanOrEqualTo(500);
+        assertThat(millis.get(5)).isGreaterThanOrEqualTo(1000);
+        String log = Files.readString(Path.of("target/quarkus.log"));
+        assertThat(log).contains("failed authentications from 127.0.0.1 within 10 min: each further failure from there is"
+                + " answered after 1000 ms").doesNotContain(guess);
+        // The right token is answered, and clears the count.
+        assertThat(given().header("Authorization", "Bearer " + TOKEN).get("/api/history").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void metricsRequireTheTokenAsTheApiDoes() {
         Response anonymous = given().get("/q/metrics");
         assertThat(anonymous.statusCode()).isEqualTo(401);

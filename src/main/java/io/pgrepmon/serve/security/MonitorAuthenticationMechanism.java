@@ -27,9 +27,11 @@ import java.util.Set;
 public class MonitorAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     private final AccessControl access;
+    private final AuthThrottle throttle;
 
-    public MonitorAuthenticationMechanism(AccessControl access) {
+    public MonitorAuthenticationMechanism(AccessControl access, AuthThrottle throttle) {
         this.access = access;
+        this.throttle = throttle;
     }
 
     @Override
@@ -40,7 +42,7 @@ public class MonitorAuthenticationMechanism implements HttpAuthenticationMechani
         }
         if (header.regionMatches(true, 0, "Bearer ", 0, 7) && access.tokenConfigured()) {
             String token = header.substring(7).trim();
-            return identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer")));
+            return throttled(context, identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer"))));
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6) && access.basicConfigured()) {
             String decoded;
@@ -53,10 +55,25 @@ public class MonitorAuthenticationMechanism implements HttpAuthenticationMechani
             if (colon < 0) {
                 return Uni.createFrom().nullItem();
             }
-            return identities.authenticate(new UsernamePasswordAuthenticationRequest(decoded.substring(0, colon),
-                    new PasswordCredential(decoded.substring(colon + 1).toCharArray())));
+            return throttled(context, identities.authenticate(new UsernamePasswordAuthenticationRequest(decoded.substring(0, colon),
+                    new PasswordCredential(decoded.substring(colon + 1).toCharArray()))));
         }
         return Uni.createFrom().nullItem();
+    }
+
+    /**
+     * A failure is answered after the throttle's delay for its client address (on a timer of the request's own
+     * event loop: nothing waits on a thread); a success at once.
+     */
+    private Uni<SecurityIdentity> throttled(RoutingContext context, Uni<SecurityIdentity> attempt) {
+        String address = context.request().remoteAddress() == null ? "unknown" : context.request().remoteAddress().hostAddress();
+        return attempt
+                .invoke(identity -> throttle.succeeded(address))
+                .onFailure().call(failure -> {
+                    long delay = throttle.failed(address, System.currentTimeMillis());
+                    return delay == 0 ? Uni.createFrom().voidItem() : Uni.createFrom().emitter(done ->
+                            context.vertx().setTimer(delay, id -> done.complete(null)));
+                });
     }
 
     /** Basic when configured, so that a browser asks for it; otherwise Bearer. */

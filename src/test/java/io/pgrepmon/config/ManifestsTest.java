@@ -195,4 +195,42 @@ class ManifestsTest {
         assertThat(settings.databases()).allMatch(db -> db.password().equals("from-secrets-manager"))
                 .allMatch(db -> db.sslMode() == SslMode.VERIFY_FULL);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theComposeDemoMountsWhatExistsAndItsPrometheusScrapesTheMonitorWithItsToken(@TempDir Path root) throws Exception {
+        Map<String, Object> compose = new Yaml().load(Files.readString(Path.of("docker-compose.yml")));
+        Map<String, Map<String, Object>> services = at(compose, "services");
+        assertThat(services).containsKeys("source", "target", "load", "monitor", "prometheus", "grafana");
+        Map<String, String> mounted = new HashMap<>();
+        for (Map.Entry<String, Map<String, Object>> service : services.entrySet()) {
+            for (String volume : ManifestsTest.<List<String>>at(service.getValue(), "volumes") == null ? List.<String>of()
+                    : ManifestsTest.<List<String>>at(service.getValue(), "volumes")) {
+                String[] parts = volume.split(":");
+                assertThat(Path.of(parts[0])).as("%s mounts %s", service.getKey(), parts[0]).exists();
+                mounted.put(parts[1], parts[0]);
+            }
+        }
+        assertThat(ManifestsTest.<List<String>>at(services.get("prometheus"), "profiles")).containsExactly("observability");
+        assertThat(ManifestsTest.<List<String>>at(services.get("grafana"), "profiles")).containsExactly("observability");
+        // Prometheus scrapes the monitor's port with the token whose hash the monitor has, and loads the shipped rules.
+        String prometheus = Files.readString(Path.of(mounted.get("/etc/prometheus/prometheus.yml")));
+        Map<String, Object> scrape = at(new Yaml().load(prometheus), "scrape_configs", "0");
+        assertThat(ManifestsTest.<List<String>>at(scrape, "static_configs", "0", "targets")).containsExactly("monitor:" + PORT);
+        assertThat((String) at(scrape, "metrics_path")).isEqualTo("/q/metrics");
+        String token = at(scrape, "authorization", "credentials");
+        assertThat(ManifestsTest.<Map<String, String>>at(services.get("monitor"), "environment"))
+                .containsEntry("MONITOR_TOKEN_SHA256", java.util.HexFormat.of().formatHex(Sha256.of(token)));
+        String local = prometheus;
+        for (String rule : ManifestsTest.<List<String>>at(new Yaml().load(prometheus), "rule_files")) {
+            assertThat(mounted).as("rule file mounted").containsKey(rule);
+            local = local.replace(rule, Path.of(mounted.get(rule)).toAbsolutePath().toString());
+        }
+        Path config = root.resolve("prometheus.yml");
+        Files.writeString(config, local);
+        io.pgrepmon.harness.Promtool.Result check = io.pgrepmon.harness.Promtool.run(null, "check", "config", config.toString());
+        assertThat(check.exit()).as("promtool check config: %s", check.output()).isZero();
+        // Grafana gets the dashboard file the repository ships.
+        assertThat(mounted).containsEntry("/var/lib/grafana/dashboards/pgrepmon-dashboard.json", "./deploy/grafana/pgrepmon-dashboard.json");
+    }
 }

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # One command demo, no Docker: a local source and target PostgreSQL with real logical replication, a steady
-# write load, and the monitor on http://localhost:8080. Ctrl-C stops everything this script started.
+# write load, and the monitor on http://localhost:8080 (MONITOR_PORT). Ctrl-C stops everything this script started.
+# In another terminal, scripts/cutover.sh then takes the pair to Ready: it stops the load, fixes the sequences and
+# passes the gate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export STATE_DIR=${STATE_DIR:-/tmp/pgrepmon-demo}
 export MONITOR_PASSWORD=${MONITOR_PASSWORD:-monitor-demo-pw}
 RATE=${RATE:-200}
+MONITOR_PORT=${MONITOR_PORT:-8080}
 
 pids=()
 cleanup() {
@@ -27,11 +30,13 @@ fi
 echo "Write load: $RATE rows/s on the source (scripts/test-replication.sh prints the lag as it moves)"
 scripts/test-replication.sh "$RATE" 0 > "$STATE_DIR/load.log" 2>&1 &
 pids+=($!)
+echo $! > "$STATE_DIR/load.pid"   # scripts/cutover.sh stops the load with it
 
-echo "Monitor: http://localhost:8080  (REST: /api/snapshot, WebSocket: /api/ws)  Ctrl-C to stop"
+echo "Monitor: http://localhost:$MONITOR_PORT  (REST: /api/overview, WebSocket: /api/ws)  Ctrl-C to stop"
+echo "To cut over: scripts/cutover.sh (in another terminal)"
 # Bound to loopback: no credentials needed (access control is on by default on any other address).
 # shellcheck disable=SC2046 # one option per line
-MALLOC_ARENA_MAX=2 java $(grep -v '^#' config/jvm.options) -Dquarkus.http.host=127.0.0.1 \
+MALLOC_ARENA_MAX=2 java $(grep -v '^#' config/jvm.options) -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$MONITOR_PORT" \
   -jar target/quarkus-app/quarkus-run.jar --config "$STATE_DIR/config.yaml" &
 pids+=($!)
 wait "${pids[-1]}"

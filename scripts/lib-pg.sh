@@ -7,8 +7,13 @@ SOURCE_PORT=${SOURCE_PORT:-5433}
 TARGET_PORT=${TARGET_PORT:-5434}
 DEMO_DB=app
 
-# The newest Debian PostgreSQL server installed, installing the distribution's package when there is none.
+# The server binaries: $PG_BIN when set (scripts/pg-bin.sh MAJOR prints one for any major 13-18), else the newest
+# Debian PostgreSQL server installed, installing the distribution's package when there is none.
 pg_bin() {
+  if [[ -n ${PG_BIN:-} ]]; then
+    echo "$PG_BIN"
+    return
+  fi
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
   if [[ -z "$bin" || ! -x "$bin/postgres" ]]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a local source and target PostgreSQL with real logical replication of table "orders":
-# publication pub_orders on the source, subscription sub_orders on the target, and a least-privilege
-# "monitor" role (pg_monitor only) on both. Writes the monitor's configuration to $STATE_DIR/config.yaml.
+# publication pub_orders on the source, subscription sub_orders on the target, and a least-privilege "monitor" role
+# on both: pg_monitor for the per-tick checks, and for the deep checks (row counts, content, sequences) SELECT on the
+# replicated tables and sequences, nothing more. Writes the monitor's configuration to $STATE_DIR/config.yaml.
 # Idempotent: running it again reuses what exists. Stop everything with: scripts/setup-test-replication.sh --stop
 source "$(dirname "$0")/lib-pg.sh"
 
@@ -34,8 +35,15 @@ for side in source target; do
   if [[ -z $(psql_at "$port" "$pw" postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DEMO_DB'") ]]; then
     psql_at "$port" "$pw" postgres -c "CREATE DATABASE $DEMO_DB"
   fi
+  # The deep checks read the replicated tables and sequences: SELECT on them (and on those created later), the least
+  # privilege they need; nothing the monitor does writes.
   psql_at "$port" "$pw" "$DEMO_DB" -c "$table" -c "$monitor_role" \
-    -c "ALTER ROLE monitor PASSWORD '$MONITOR_PASSWORD'"
+    -c "ALTER ROLE monitor PASSWORD '$MONITOR_PASSWORD'" \
+    -c "GRANT USAGE ON SCHEMA public TO monitor" \
+    -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO monitor" \
+    -c "GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO monitor" \
+    -c "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO monitor" \
+    -c "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON SEQUENCES TO monitor"
 done
 
 psql_at "$SOURCE_PORT" "$SOURCE_PASSWORD" "$DEMO_DB" -c "DO \$\$ BEGIN
@@ -57,6 +65,9 @@ monitor:
   thresholds:
     lag-bytes: 1048576
     slot-inactive: 30s
+  cutover:
+    quiet-period: 10s             # how long the source must be without writes before Ready (default 30s)
+    observation-window: 1m        # how long no new apply error must be seen before Ready (default 10m)
   databases:
     - name: source
       host: 127.0.0.1
@@ -73,6 +84,7 @@ monitor:
       password: \${MONITOR_PASSWORD}
       dbname: $DEMO_DB
       role: target
+      source: source
       ssl-mode: disable
 YAML
 echo "Replication set up: pub_orders on source:$SOURCE_PORT -> sub_orders on target:$TARGET_PORT" >&2

@@ -79,7 +79,9 @@ final class ContentComparer {
         String bound(int from) {
             List<String> params = new ArrayList<>();
             for (int i = 0; i < keys.size(); i++) {
-                params.add("$" + (from + i) + "::" + keyTypes.get(i) + (collatable.get(i) ? " COLLATE \"C\"" : ""));
+                // The bounds travel as text (read as text from the source) and the server casts them: typed as the
+                // key's own type, the parameter would make the client demand a Number for a bigint key.
+                params.add("$" + (from + i) + "::text::" + keyTypes.get(i) + (collatable.get(i) ? " COLLATE \"C\"" : ""));
             }
             return "ROW(" + String.join(", ", params) + ")";
         }

@@ -131,6 +131,69 @@ class PackagedAppIT {
         assertThat(log).contains(config + " line ").contains("invalid YAML").doesNotContain(secret);
     }
 
+    @Test
+    void aPasswordFileRotatedInPlaceIsTakenUpAtTheNextConnectionWithoutARestart() throws Exception {
+        String first = "first-" + Long.toHexString(System.nanoTime());
+        String second = "second-" + Long.toHexString(System.nanoTime());
+        try (PgCluster cluster = PgCluster.start("rotation", 15, java.util.Map.of())) {
+            cluster.execute("postgres", "CREATE ROLE monitor LOGIN PASSWORD '" + first + "' IN ROLE pg_monitor");
+            Path secret = Files.createTempFile("monitor-password", "");
+            Files.writeString(secret, first + "\n");
+            int port = PgCluster.freePort();
+            Path config = Files.createTempFile("rotation", ".yaml");
+            Files.writeString(config, """
+                    monitor:
+                      refresh-interval: 1s
+                      connect-timeout: 500ms
+                      query-timeout: 800ms
+                      databases:
+                        - {name: source, host: %s, port: %d, user: monitor, password-file: %s, dbname: postgres, role: source, ssl-mode: disable}
+                    """.formatted(cluster.host(), cluster.port(), secret));
+            Path log = Files.createTempFile("rotation", ".log");
+            Process app = launch(log, "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-jar", jar(),
+                    "--config", config.toString());
+            try {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> database = () -> {
+                    try {
+                        var answer = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                                + "/api/snapshot?database=source")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                        return answer.statusCode() == 200 ? json.readTree(answer.body()).at("/databases/0") : null;
+                    } catch (IOException | InterruptedException e) {
+                        return null;
+                    }
+                };
+                Replication.await(Duration.ofSeconds(30), "the monitor reads the database", () -> {
+                    var db = database.get();
+                    return db != null && db.path("reachable").asBoolean();
+                });
+                // The secret rotates: the role's password changes, the mounted file with it, and the session goes.
+                cluster.execute("postgres", "ALTER ROLE monitor PASSWORD '" + second + "'");
+                Files.writeString(secret, second + "\n");
+                java.time.Instant rotated = java.time.Instant.now();
+                cluster.execute("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'monitor'");
+                Replication.await(Duration.ofSeconds(30), "a new session with the new password", () -> Replication.count(cluster,
+                        "postgres", "SELECT count(*) FROM pg_stat_activity WHERE usename = 'monitor' AND backend_start > '"
+                                + rotated + "'") > 0);
+                Replication.await(Duration.ofSeconds(30), "reachable again", () -> {
+                    var db = database.get();
+                    return db != null && db.path("reachable").asBoolean()
+                            && java.time.Instant.parse(db.path("polledAt").asText()).isAfter(rotated.plusSeconds(1));
+                });
+                assertThat(app.isAlive()).isTrue();
+                String output = Files.readString(log);
+                assertThat(output).contains("source: its password-file " + secret + " holds a new password")
+                        .doesNotContain(first).doesNotContain(second);
+            } finally {
+                app.destroy();
+                app.waitFor(15, TimeUnit.SECONDS);
+                Files.deleteIfExists(secret);
+                Files.deleteIfExists(config);
+            }
+        }
+    }
+
     /** Starts the packaged monitor that must refuse to start, and returns what it printed; its exit code must be 2. */
     static String refused(Path config, String... properties) throws Exception {
         Path output = Files.createTempFile("refused", ".log");

@@ -308,8 +308,7 @@ public final class ConfigValidator {
     private static List<DatabaseSettings> withHeartbeats(List<DatabaseSettings> databases, List<HeartbeatSettings> heartbeats) {
         return databases.stream().map(db -> heartbeats.stream()
                         .filter(h -> h.source().equals(db.name()) || h.target().equals(db.name())).findFirst()
-                        .map(h -> new DatabaseSettings(db.name(), db.host(), db.port(), db.user(), db.password(), db.dbname(),
-                                db.role(), db.sslMode(), db.sslRootCert(), db.source(), h.schema()))
+                        .map(h -> db.withHeartbeatSchema(h.schema()))
                         .orElse(db))
                 .toList();
     }
@@ -421,7 +420,8 @@ public final class ConfigValidator {
                 }
             }
             settings.add(new DatabaseSettings(db.name(), db.host(), db.port(), db.user(), password, db.dbname(), db.role(),
-                    db.sslMode(), db.sslRootCert().orElse(null), db.source().orElse(null), null));
+                    db.sslMode(), db.sslRootCert().orElse(null), db.source().orElse(null), null,
+                    new PasswordSource(password, db.password().isPresent() ? null : db.passwordFile().orElse(null))));
         }
         return List.copyOf(settings);
     }

@@ -7,7 +7,24 @@ package io.pgrepmon.config;
  */
 public record DatabaseSettings(String name, String host, int port, String user, String password, String dbname,
                                Role role, SslMode sslMode, String sslRootCert,
-                               String source, String heartbeatSchema) {
+                               String source, String heartbeatSchema, PasswordSource passwordSource) {
+
+    /** A database whose password is configured as it is, not read from a file. */
+    public DatabaseSettings(String name, String host, int port, String user, String password, String dbname, Role role,
+                            SslMode sslMode, String sslRootCert, String source, String heartbeatSchema) {
+        this(name, host, port, user, password, dbname, role, sslMode, sslRootCert, source, heartbeatSchema,
+                new PasswordSource(password, null));
+    }
+
+    public DatabaseSettings {
+        passwordSource = passwordSource == null ? new PasswordSource(password, null) : passwordSource;
+    }
+
+    /** The same database with its heartbeat schema, keeping the same source of its password. */
+    public DatabaseSettings withHeartbeatSchema(String schema) {
+        return new DatabaseSettings(name, host, port, user, password, dbname, role, sslMode, sslRootCert, source, schema,
+                passwordSource);
+    }
 
     @Override
     public String toString() {
@@ -15,11 +32,8 @@ public record DatabaseSettings(String name, String host, int port, String user, 
                 + ", role=" + role + ", sslMode=" + sslMode + (source == null ? "" : ", source=" + source) + "]";
     }
 
-    /** Replaces every occurrence of this database's password in a text that may have come from a driver. */
+    /** Replaces every occurrence of this database's passwords (the configured one, and any read since) in a text. */
     public String redact(String text) {
-        if (text == null || password == null || password.isEmpty()) {
-            return text;
-        }
-        return text.replace(password, "********");
+        return passwordSource.redact(text);
     }
 }

@@ -474,7 +474,8 @@ public interface MonitorConfig {
         Optional<String> password();
 
         /**
-         * File holding the password (a mounted Kubernetes secret, for example); trailing newlines are ignored.
+         * File holding the password (a mounted Kubernetes secret, for example); trailing newlines are ignored. Read
+         * again before every new connection, so a password rotated in the file needs no restart.
          */
         Optional<String> passwordFile();
 

@@ -200,7 +200,9 @@ public final class DatabaseClient {
     private Uni<SqlConnectOptions> turnToConnect(PgConnectOptions options, Object pool) {
         Promise<ConnectGate.Permit> turn = Promise.promise();
         queued.set(turn);
-        return UniHelper.toUni(gate.acquire(turn).map(permit -> {
+        // The password as the file holds it now: a secret rotated in place is taken up at the next connection.
+        return PasswordFiles.refresh(vertx, settings).invoke(() -> options.setPassword(settings.passwordSource().current()))
+                .flatMap(ignored -> UniHelper.toUni(gate.acquire(turn).map(permit -> {
             grantedNanos = System.nanoTime();
             queued.compareAndSet(turn, null);
             Held previous = held.getAndSet(new Held(pool, permit));
@@ -208,7 +210,7 @@ public final class DatabaseClient {
                 previous.permit().release();
             }
             return (SqlConnectOptions) options;
-        }));
+        })));
     }
 
     /**
@@ -274,8 +276,8 @@ public final class DatabaseClient {
                 .addProperty("application_name", APPLICATION_NAME)
                 // The server cancels a query that outlives the poll's deadline, so the connection is free again.
                 .addProperty("statement_timeout", Long.toString(statementTimeout.toMillis()));
-        if (db.password() != null) {
-            options.setPassword(db.password());
+        if (db.passwordSource().current() != null) {
+            options.setPassword(db.passwordSource().current());
         }
         switch (db.sslMode()) {
             case DISABLE -> options.setSslMode(io.vertx.pgclient.SslMode.DISABLE);

@@ -311,11 +311,13 @@ public class DeepChecker {
 
     private <T> Uni<T> withConnection(DatabaseSettings db, Map<String, String> session,
                                       Function<SqlConnection, Uni<T>> work) {
-        // row_security off: a query that row-level security would filter fails instead of counting fewer rows.
-        var options = DatabaseClient.connectOptions(db, poll, config.deepCheckTimeout()).addProperty("row_security", "off");
-        session.forEach(options::addProperty);
-        return PgConnection.connect(vertx, options)
-                .flatMap(connection -> work.apply(connection).eventually(connection::close));
+        return io.pgrepmon.db.PasswordFiles.refresh(vertx, db).flatMap(ignored -> {
+            // row_security off: a query that row-level security would filter fails instead of counting fewer rows.
+            var options = DatabaseClient.connectOptions(db, poll, config.deepCheckTimeout()).addProperty("row_security", "off");
+            session.forEach(options::addProperty);
+            return PgConnection.connect(vertx, options)
+                    .flatMap(connection -> work.apply(connection).eventually(connection::close));
+        });
     }
 
     /** What one side holds: its sequences, the counts of the tables, their columns. */

@@ -28,6 +28,16 @@ pg_bin() {
   echo "$bin"
 }
 
+# A client tool (psql, pg_dump): $PG_BIN's when it has one, else the installed server's. The binaries of
+# scripts/pg-bin.sh for majors Debian lacks carry the server only.
+pg_tool() {
+  if [[ -n ${PG_BIN:-} && -x $PG_BIN/$1 ]]; then
+    echo "$PG_BIN/$1"
+  else
+    echo "$(PG_BIN='' pg_bin)/$1"
+  fi
+}
+
 # PostgreSQL refuses to run as root: run server commands as the postgres user then.
 as_pg() {
   if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -74,5 +84,5 @@ stop_cluster() {
 psql_at() {
   local port=$1 password=$2 db=$3
   shift 3
-  PGPASSWORD=$password "$(pg_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+  PGPASSWORD=$password "$(pg_tool psql)" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
 }

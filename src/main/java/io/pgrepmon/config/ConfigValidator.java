@@ -103,15 +103,16 @@ public final class ConfigValidator {
             problems.add("monitor.shard.index is " + index.get() + (shard.index().isEmpty() ? " (from the host name '" + hostname + "')" : "")
                     + ": give 0 to " + (count - 1) + " for monitor.shard.count " + count);
         }
+        // A target without a source is linked by slot name to any source of the fleet: one that another instance
+        // watches would be missed, or a same-named slot here taken for it. Explicit pairs cover only the subscriptions
+        // they list, so every target names its source (a target of several sources lists the others' in pairs).
         if (count > 1) {
-            java.util.Set<String> paired = new java.util.HashSet<>();
-            pairs.forEach(p -> paired.add(p.target()));
             for (int i = 0; i < databases.size(); i++) {
                 DatabaseSettings db = databases.get(i);
-                if (db.role() == Role.TARGET && db.source() == null && !paired.contains(db.name())) {
+                if (db.role() == Role.TARGET && db.source() == null) {
                     problems.add("monitor.databases[" + i + "].source: with monitor.shard.count " + count + " every target"
-                            + " names the source it subscribes to (or is listed in monitor.pairs), so that both are watched by"
-                            + " the same instance");
+                            + " names the source it subscribes to (a target of several sources names one and lists the other"
+                            + " subscriptions in monitor.pairs), so that both are watched by the same instance");
                 }
             }
         }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class Shards {
 
     /** A StatefulSet pod's host name ends in its ordinal: monitor-0, monitor-1, ... */
-    private static final Pattern ORDINAL = Pattern.compile("-(\\d+)$");
+    private static final Pattern ORDINAL = Pattern.compile("-(\\d{1,6})$");
 
     private Shards() {
     }

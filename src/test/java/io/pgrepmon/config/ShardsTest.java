@@ -34,7 +34,7 @@ class ShardsTest {
         }
         dbs.add(new String[] {"left", "source", null});
         dbs.add(new String[] {"right", "source", null});
-        dbs.add(new String[] {"merged", "target", null});
+        dbs.add(new String[] {"merged", "target", "left"});
         dbs.add(new String[] {"alone", "source", null});
         for (int i = 0; i < dbs.size(); i++) {
             String k = "monitor.databases[" + i + "].";
@@ -134,6 +134,18 @@ class ShardsTest {
         problems.clear();
         ConfigValidator.checkShard(three, List.of(), List.of(), List.of(), "monitor-3", problems);
         assertThat(problems).singleElement().asString().contains("monitor.shard.index is 3 (from the host name 'monitor-3'): give 0 to 2");
+    }
+
+    @Test
+    void withShardsATargetInPairsMustNameItsSourceToo() {
+        // Its subscriptions not in pairs would be linked by slot name, perhaps to a source another instance watches.
+        Map<String, String> p = fleet();
+        p.remove("monitor.databases[86].source");
+        assertThat(p.get("monitor.databases[86].name")).isEqualTo("merged");
+        p.put("monitor.shard.count", "2");
+        p.put("monitor.shard.index", "1");
+        assertThatThrownBy(() -> validate(p)).hasMessageContaining("monitor.databases[86].source: with monitor.shard.count 2");
+        assertThat(Shards.ordinal("monitor-99999999999")).as("not an ordinal a StatefulSet gives").isEmpty();
     }
 
     @Test

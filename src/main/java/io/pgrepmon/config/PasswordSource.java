@@ -53,7 +53,8 @@ public final class PasswordSource {
             return null;
         }
         String redacted = text;
-        for (String password : held) {
+        // Longest first: a password that contains another is replaced whole, not around the shorter one.
+        for (String password : held.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList()) {
             redacted = redacted.replace(password, "********");
         }
         return redacted;

@@ -198,19 +198,28 @@ public final class DatabaseClient {
 
     /** The pool's connection options, given once this database's turn at the gate has come. */
     private Uni<SqlConnectOptions> turnToConnect(PgConnectOptions options, Object pool) {
-        Promise<ConnectGate.Permit> turn = Promise.promise();
-        queued.set(turn);
-        // The password as the file holds it now: a secret rotated in place is taken up at the next connection.
-        return PasswordFiles.refresh(vertx, settings).invoke(() -> options.setPassword(settings.passwordSource().current()))
-                .flatMap(ignored -> UniHelper.toUni(gate.acquire(turn).map(permit -> {
-            grantedNanos = System.nanoTime();
-            queued.compareAndSet(turn, null);
-            Held previous = held.getAndSet(new Held(pool, permit));
-            if (previous != null) {
-                previous.permit().release();
-            }
-            return (SqlConnectOptions) options;
-        })));
+        // The password as the file holds it now: a secret rotated in place is taken up at the next connection. Read
+        // before the turn is queued, so that the wait at the gate is only the gate's.
+        return PasswordFiles.refresh(vertx, settings).flatMap(ignored -> {
+            options.setPassword(settings.passwordSource().current());
+            Promise<ConnectGate.Permit> turn = Promise.promise();
+            queued.set(turn);
+            return UniHelper.toUni(gate.acquire(turn).map(permit -> {
+                // A reset may have dropped this pool after the turn was queued and before the gate saw it: the turn
+                // then comes to no one, and its place goes back at once.
+                if (pool != poolToken) {
+                    permit.release();
+                    throw new IllegalStateException("the connection was reset while it waited for its turn to connect");
+                }
+                grantedNanos = System.nanoTime();
+                queued.compareAndSet(turn, null);
+                Held previous = held.getAndSet(new Held(pool, permit));
+                if (previous != null) {
+                    previous.permit().release();
+                }
+                return (SqlConnectOptions) options;
+            }));
+        });
     }
 
     /**

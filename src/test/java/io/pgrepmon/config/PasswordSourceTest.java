@@ -21,6 +21,8 @@ class PasswordSourceTest {
                 null, null, null, source);
         assertThat(db.redact("x new-secret y")).isEqualTo("x ******** y");
         assertThat(db.toString()).doesNotContain("secret");
+        source.update("new-secret-2");
+        assertThat(source.redact("now new-secret-2")).as("the longer one whole").isEqualTo("now ********");
         assertThat(db.withHeartbeatSchema("public").passwordSource()).isSameAs(source);
     }
 }

@@ -3,15 +3,15 @@ package io.pgrepmon.serve.security;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Slows down guessing: after {@link #FREE} failed authentications from one client address within {@link #WINDOW_MILLIS},
- * each further failure from there is answered only after a delay that doubles with every failure, up to
- * {@link #MAX_DELAY_MILLIS}. A success answers at once and clears the address's count, so a user who mistyped is
- * never held up once right, and a correct credential is never delayed by someone else's failures from the same
- * address (a proxy's).
+ * Slows down guessing: after {@link #FREE} failed authentications from one client within {@link #WINDOW_MILLIS},
+ * each further attempt from there waits before its credential is even checked, and the attempts are spaced: two sent
+ * at once wait one after the other, so parallel guessing gains nothing. The wait doubles with every failure, up to
+ * {@link #MAX_DELAY_MILLIS}. A success clears the count. A client is its address, an IPv6 one by its /64 (what one
+ * host usually holds). At most {@link #TRACKED} clients are remembered, the least recently seen dropped first.
  */
 @ApplicationScoped
 public class AuthThrottle {
@@ -20,44 +20,94 @@ public class AuthThrottle {
     static final long WINDOW_MILLIS = 10 * 60_000;
     static final long FIRST_DELAY_MILLIS = 250;
     static final long MAX_DELAY_MILLIS = 8_000;
-    /** Beyond this many addresses, those whose window has passed are forgotten. */
     static final int TRACKED = 10_000;
 
-    private record Failures(int count, long firstAt) {
+    private static final class Failures {
+        int count;
+        long firstAt;
+        long nextAt;
+
+        Failures(long now) {
+            firstAt = now;
+            nextAt = now;
+        }
     }
 
-    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
+    private final Map<String, Failures> failures = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Failures> eldest) {
+            return size() > TRACKED;
+        }
+    };
 
-    /** Records a failure from the address; returns how long to hold its answer, in milliseconds. */
-    public long failed(String address, long nowMillis) {
-        if (failures.size() > TRACKED) {
-            failures.values().removeIf(f -> nowMillis - f.firstAt() > WINDOW_MILLIS);
+    /** How long an attempt from this address waits before its credential is checked, in milliseconds. */
+    public synchronized long admit(String address, long nowMillis) {
+        Failures f = current(client(address), nowMillis);
+        if (f == null || f.count < FREE) {
+            return 0;
         }
-        Failures now = failures.compute(address, (a, f) -> f == null || nowMillis - f.firstAt() > WINDOW_MILLIS
-                ? new Failures(1, nowMillis) : new Failures(f.count() + 1, f.firstAt()));
-        long delay = delay(now.count());
+        long start = Math.max(nowMillis, f.nextAt) + delay(f.count + 1);
+        f.nextAt = start;
+        return start - nowMillis;
+    }
+
+    /** Records a failure from the address; returns the wait its next attempt will have, in milliseconds. */
+    public synchronized long failed(String address, long nowMillis) {
+        String client = client(address);
+        Failures f = current(client, nowMillis);
+        if (f == null) {
+            f = new Failures(nowMillis);
+            failures.put(client, f);
+        }
+        f.count++;
+        long next = delay(f.count + 1);
         // Said once per doubling, never with the credential: enough to see a guessing attempt in the log.
-        if (delay > 0 && (delay == FIRST_DELAY_MILLIS || delay(now.count() - 1) != delay)) {
-            Log.warnf("%d failed authentications from %s within %d min: each further failure from there is answered"
-                    + " after %d ms", now.count(), address, WINDOW_MILLIS / 60_000, delay);
+        if (next > 0 && next != delay(f.count)) {
+            Log.warnf("%d failed authentications from %s within %d min: each further attempt from there waits %d ms",
+                    f.count, client, WINDOW_MILLIS / 60_000, next);
         }
-        return delay;
+        return next;
     }
 
     /** A success from the address: its failures are forgotten. */
-    public void succeeded(String address) {
-        failures.remove(address);
+    public synchronized void succeeded(String address) {
+        failures.remove(client(address));
     }
 
-    static long delay(int failures) {
-        if (failures <= FREE) {
+    private Failures current(String client, long nowMillis) {
+        Failures f = failures.get(client);
+        if (f != null && nowMillis - f.firstAt > WINDOW_MILLIS) {
+            failures.remove(client);
+            return null;
+        }
+        return f;
+    }
+
+    /** An IPv4 address as it is; an IPv6 one by its first four groups (its /64). */
+    static String client(String address) {
+        if (address == null || !address.contains(":")) {
+            return address;
+        }
+        try {
+            // A literal address: parsed, never looked up.
+            String full = java.net.InetAddress.getByName(address).getHostAddress().replaceFirst("%.*$", "");
+            String[] groups = full.split(":");
+            return groups.length < 4 ? full : String.join(":", java.util.Arrays.copyOf(groups, 4)) + "::/64";
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            return address;
+        }
+    }
+
+    /** The wait of the n-th attempt since the first failure: none for the first {@link #FREE} + 1, then doubling. */
+    static long delay(int attempt) {
+        if (attempt <= FREE) {
             return 0;
         }
-        int doublings = Math.min(failures - FREE - 1, 20);
+        int doublings = Math.min(attempt - FREE - 1, 20);
         return Math.min(MAX_DELAY_MILLIS, FIRST_DELAY_MILLIS << doublings);
     }
 
-    int tracked() {
+    synchronized int tracked() {
         return failures.size();
     }
 }

@@ -42,7 +42,7 @@ public class MonitorAuthenticationMechanism implements HttpAuthenticationMechani
         }
         if (header.regionMatches(true, 0, "Bearer ", 0, 7) && access.tokenConfigured()) {
             String token = header.substring(7).trim();
-            return throttled(context, identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer"))));
+            return throttled(context, () -> identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer"))));
         }
         if (header.regionMatches(true, 0, "Basic ", 0, 6) && access.basicConfigured()) {
             String decoded;
@@ -55,25 +55,25 @@ public class MonitorAuthenticationMechanism implements HttpAuthenticationMechani
             if (colon < 0) {
                 return Uni.createFrom().nullItem();
             }
-            return throttled(context, identities.authenticate(new UsernamePasswordAuthenticationRequest(decoded.substring(0, colon),
+            return throttled(context, () -> identities.authenticate(new UsernamePasswordAuthenticationRequest(decoded.substring(0, colon),
                     new PasswordCredential(decoded.substring(colon + 1).toCharArray()))));
         }
         return Uni.createFrom().nullItem();
     }
 
     /**
-     * A failure is answered after the throttle's delay for its client address (on a timer of the request's own
-     * event loop: nothing waits on a thread); a success at once.
+     * An attempt from a client that failed too often waits its turn before the credential is checked (on a timer of
+     * the request's own event loop: nothing waits on a thread); see {@link AuthThrottle}.
      */
-    private Uni<SecurityIdentity> throttled(RoutingContext context, Uni<SecurityIdentity> attempt) {
+    private Uni<SecurityIdentity> throttled(RoutingContext context, java.util.function.Supplier<Uni<SecurityIdentity>> attempt) {
         String address = context.request().remoteAddress() == null ? "unknown" : context.request().remoteAddress().hostAddress();
-        return attempt
+        long wait = throttle.admit(address, System.currentTimeMillis());
+        Uni<Void> turn = wait == 0 ? Uni.createFrom().voidItem()
+                : Uni.createFrom().<Void>emitter(done -> context.vertx().setTimer(wait, id -> done.complete(null)));
+        // Deferred: the credential is checked (bcrypt for a basic password) only once the turn has come.
+        return turn.flatMap(ignored -> Uni.createFrom().<SecurityIdentity>deferred(attempt::get))
                 .invoke(identity -> throttle.succeeded(address))
-                .onFailure().call(failure -> {
-                    long delay = throttle.failed(address, System.currentTimeMillis());
-                    return delay == 0 ? Uni.createFrom().voidItem() : Uni.createFrom().emitter(done ->
-                            context.vertx().setTimer(delay, id -> done.complete(null)));
-                });
+                .onFailure().invoke(failure -> throttle.failed(address, System.currentTimeMillis()));
     }
 
     /** Basic when configured, so that a browser asks for it; otherwise Bearer. */

@@ -52,9 +52,13 @@ start_cluster() {
   chmod 755 "$STATE_DIR"
   if [[ ! -f "$dir/PG_VERSION" ]]; then
     mkdir -p "$dir"
-    printf '%s\n' "$password" > "$STATE_DIR/$name.pw"
+    # The superuser's password for initdb, readable by its owner only, and gone whether initdb succeeds or not.
+    (umask 077; printf '%s\n' "$password" > "$STATE_DIR/$name.pw")
     if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir" "$STATE_DIR/$name.pw"; fi
-    as_pg "$bin/initdb" -D "$dir" -U postgres -A scram-sha-256 --pwfile="$STATE_DIR/$name.pw" -E UTF8 --locale=C >/dev/null
+    if ! as_pg "$bin/initdb" -D "$dir" -U postgres -A scram-sha-256 --pwfile="$STATE_DIR/$name.pw" -E UTF8 --locale=C >/dev/null; then
+      rm -f "$STATE_DIR/$name.pw"
+      return 1
+    fi
     rm -f "$STATE_DIR/$name.pw"
     cat >> "$dir/postgresql.conf" <<CONF
 port = $port
@@ -80,9 +84,9 @@ stop_cluster() {
   fi
 }
 
-# psql_at PORT PASSWORD DB SQL...: run SQL as postgres over TCP.
+# psql_at PORT PASSWORD DB SQL...: run SQL over TCP as postgres (or as $PG_USER).
 psql_at() {
   local port=$1 password=$2 db=$3
   shift 3
-  PGPASSWORD=$password "$(pg_tool psql)" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U postgres -d "$db" "$@"
+  PGPASSWORD=$password "$(pg_tool psql)" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "${PG_USER:-postgres}" -d "$db" "$@"
 }

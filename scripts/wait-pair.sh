@@ -10,12 +10,13 @@ pair=${1:?usage: scripts/wait-pair.sh PAIR copied|caught-up|ready}
 until=${2:?usage: scripts/wait-pair.sh PAIR copied|caught-up|ready}
 MONITOR=${MONITOR:-http://127.0.0.1:${MONITOR_PORT:-8080}}
 TIMEOUT=${TIMEOUT:-300}
-auth=()
-[[ -n ${API_TOKEN:-} ]] && auth=(-H "Authorization: Bearer $API_TOKEN")
+
 deadline=$((SECONDS + TIMEOUT))
 last=""
 while :; do
-  body=$(curl -sf "${auth[@]}" "$MONITOR/api/snapshot?pair=$pair" || true)
+  # The token, if any, from a config on stdin: a -H argument would show in a process listing.
+  body=$(if [[ -n ${API_TOKEN:-} ]]; then printf 'header = "Authorization: Bearer %s"\n' "$API_TOKEN"; fi \
+    | curl -sf --max-time 10 -K - "$MONITOR/api/snapshot?pair=$pair" || true)
   line=$(printf '%s' "$body" | python3 -c '
 import json, sys
 until = sys.argv[1]

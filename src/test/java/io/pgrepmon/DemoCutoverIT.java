@@ -58,15 +58,19 @@ class DemoCutoverIT {
             assertThat(http.send(HttpRequest.newBuilder(URI.create(monitor + "/api/cutover/sub_orders")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(503);
 
-            ProcessBuilder cutover = new ProcessBuilder("bash", "scripts/cutover.sh").redirectErrorStream(true);
+            Path cutoverLog = state.resolve("cutover.log");
+            ProcessBuilder cutover = new ProcessBuilder("bash", "scripts/cutover.sh").redirectErrorStream(true)
+                    .redirectOutput(cutoverLog.toFile());
             cutover.environment().putAll(env);
             cutover.environment().put("TIMEOUT", "240");
             Process cut = cutover.start();
-            String output = new String(cut.getInputStream().readAllBytes());
-            assertThat(cut.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(cut.waitFor(300, TimeUnit.SECONDS)).as("cutover.sh ends (its output: %s)", cutoverLog).isTrue();
+            String output = Files.readString(cutoverLog);
             assertThat(cut.exitValue()).as("cutover.sh said:%n%s", output).isZero();
             assertThat(output).contains("1. Stopping the writes on the source", "the writer is stopped",
-                    "3. Applying on the target the sequence statements the monitor reports", "setval", "4. Ready");
+                    "3. Applying on the target the sequence statements the monitor reports", "setval", "4. Ready",
+                    "DROP SUBSCRIPTION sub_orders");
+            assertThat(state.resolve("clusters/load.pid")).as("the stopped writer's pid is not kept").doesNotExist();
             assertThat(http.send(HttpRequest.newBuilder(URI.create(monitor + "/api/cutover/sub_orders")).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode()).as("the gate").isEqualTo(200);
 

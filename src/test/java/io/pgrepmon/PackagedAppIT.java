@@ -143,9 +143,9 @@ class PackagedAppIT {
             Path config = Files.createTempFile("rotation", ".yaml");
             Files.writeString(config, """
                     monitor:
-                      refresh-interval: 1s
-                      connect-timeout: 500ms
-                      query-timeout: 800ms
+                      refresh-interval: 2s
+                      connect-timeout: 1s
+                      query-timeout: 1500ms
                       databases:
                         - {name: source, host: %s, port: %d, user: monitor, password-file: %s, dbname: postgres, role: source, ssl-mode: disable}
                     """.formatted(cluster.host(), cluster.port(), secret));
@@ -179,7 +179,7 @@ class PackagedAppIT {
                 Replication.await(Duration.ofSeconds(30), "reachable again", () -> {
                     var db = database.get();
                     return db != null && db.path("reachable").asBoolean()
-                            && java.time.Instant.parse(db.path("polledAt").asText()).isAfter(rotated.plusSeconds(1));
+                            && java.time.Instant.parse(db.path("polledAt").asText()).isAfter(rotated.plusSeconds(2));
                 });
                 assertThat(app.isAlive()).isTrue();
                 String output = Files.readString(log);

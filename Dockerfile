@@ -5,6 +5,8 @@
 # stage 2 is src/main/docker/Dockerfile.native-micro's image around it.
 FROM quay.io/quarkus/ubi9-quarkus-mandrel-builder-image:jdk-21 AS build
 USER root
+# WORKDIR would create it owned by root: the build runs as the image's own user, who must write target/ there.
+RUN mkdir /code && chown quarkus:quarkus /code
 WORKDIR /code
 COPY --chown=quarkus:quarkus mvnw pom.xml ./
 COPY --chown=quarkus:quarkus .mvn .mvn

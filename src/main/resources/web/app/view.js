@@ -101,19 +101,24 @@ export function initialCopy(states) {
   return [`<span class="inline-flex items-center gap-1.5">${icon('hourglass')}Initial copy</span>`, `${ready} of ${total} tables ready`];
 }
 
-// The table states as a bar with no legend, for a line of the overview; the words are its label.
-export function miniStateBar(states) {
-  const { entries, total, ready } = tableCounts(states);
-  if (!total) return muted('none');
+// The table states as one bar of coloured parts, its words as its label; `height` in the viewBox's units.
+function statesSvg(entries, total, height, size) {
   let x = 0;
   const rects = entries.map(([k, v]) => {
     const w = v / total * 100;
-    const r = `<rect x="${x.toFixed(2)}" width="${w.toFixed(2)}" height="6" class="${STATE_COLOURS[k] || 'fill-slate-300'}"/>`;
+    const r = `<rect x="${x.toFixed(2)}" width="${w.toFixed(2)}" height="${height}" class="${STATE_COLOURS[k] || 'fill-slate-300'}"/>`;
     x += w;
     return r;
   }).join('');
   const words = entries.map(([k, v]) => `${v} ${STATE_NAMES[k] || k}`).join(', ');
-  return `<svg viewBox="0 0 100 6" preserveAspectRatio="none" class="h-1.5 w-full overflow-hidden rounded" role="img" aria-label="Tables: ${esc(words)}">${rects}</svg>
+  return `<svg viewBox="0 0 100 ${height}" preserveAspectRatio="none" class="${size} w-full overflow-hidden rounded" role="img" aria-label="Tables: ${esc(words)}">${rects}</svg>`;
+}
+
+// The bar with no legend, for a line of the overview.
+export function miniStateBar(states) {
+  const { entries, total, ready } = tableCounts(states);
+  if (!total) return muted('none');
+  return `${statesSvg(entries, total, 6, 'h-1.5')}
     <div class="mt-1 whitespace-nowrap text-xs tabular-nums text-slate-700">${number(ready)} of ${number(total)} ready</div>`;
 }
 
@@ -121,16 +126,8 @@ function stateBar(states, targetReachable) {
   const { entries, total } = tableCounts(states);
   if (!targetReachable) return muted('not known: the target is unreachable');
   if (!total) return muted('no tables subscribed');
-  let x = 0;
-  const rects = entries.map(([k, v]) => {
-    const w = v / total * 100;
-    const r = `<rect x="${x.toFixed(2)}" width="${w.toFixed(2)}" height="8" class="${STATE_COLOURS[k] || 'fill-slate-300'}"/>`;
-    x += w;
-    return r;
-  }).join('');
   const legend = entries.map(([k, v]) => `<span class="inline-flex items-center gap-1"><span class="size-2 rounded-full ${STATE_DOTS[k] || 'bg-slate-300'}"></span>${esc(STATE_NAMES[k] || k)} ${count(v)}</span>`).join('');
-  const words = entries.map(([k, v]) => `${v} ${STATE_NAMES[k] || k}`).join(', ');
-  return `<svg viewBox="0 0 100 8" preserveAspectRatio="none" class="h-2 w-full overflow-hidden rounded" role="img" aria-label="Tables: ${esc(words)}">${rects}</svg>
+  return `${statesSvg(entries, total, 8, 'h-2')}
     <div class="mt-1 flex flex-wrap gap-x-3 gap-y-1 text-xs text-slate-700">${legend}</div>`;
 }
 

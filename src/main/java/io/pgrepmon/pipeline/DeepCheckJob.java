@@ -53,7 +53,9 @@ public class DeepCheckJob {
 
     void start(@Observes StartupEvent event) {
         if (!interval.isZero()) {
-            scheduler.newJob(JOB).setInterval(interval.toString())
+            // The first run one interval after start: at start there is no snapshot to check, and a run then races
+            // a start-up that is refused (a port in use), whose shutdown tears down what the run needs.
+            scheduler.newJob(JOB).setInterval(interval.toString()).setDelayed(interval.toString())
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                     .setAsyncTask(execution -> runNow().replaceWithVoid())
                     .schedule();

@@ -56,6 +56,13 @@ final class ContainerServer implements PgServer {
     }
 
     static ContainerServer start(String name, int major, String password, Map<String, String> settings) {
+        String engine = DockerClientFactory.instance().dockerHostIpAddress();
+        if (!PgBackend.onThisMachine(engine)) {
+            throw new IllegalStateException("-Dpg.binaries=testcontainers needs a Docker engine on this machine: the one at "
+                    + engine + " publishes its ports there, and the scenarios reach their clusters on loopback"
+                    + " (TLS certificates for localhost, the fault proxy, the packaged app's configuration)."
+                    + " Use a local engine, or -Dpg.binaries=local");
+        }
         String image = System.getProperty("pg.image", "postgres:%d").formatted(major);
         String alias = alias(name);
         int hostPort = PgCluster.freePort();
@@ -228,9 +235,11 @@ final class ContainerServer implements PgServer {
                 // The entrypoint runs any command but "postgres" as given, here as root: the data directory is made
                 // the postgres user's, the copy is made by that user, and the entrypoint then finds it filled and
                 // starts the server on it.
-                .withCommand("sh", "-c", "set -e; mkdir -p \"$PGDATA\"; chown postgres \"$PGDATA\"; chmod 700 \"$PGDATA\";"
-                        + " gosu postgres pg_basebackup -h " + alias + " -p " + PG_PORT + " -U " + PgCluster.SUPERUSER
-                        + " -D \"$PGDATA\" -R -X stream -c fast; exec docker-entrypoint.sh postgres")
+                // The copy is made on the first start only: a start after a stop runs this command again.
+                .withCommand("sh", "-c", "set -e; [ -s \"$PGDATA/PG_VERSION\" ] || { mkdir -p \"$PGDATA\";"
+                        + " chown postgres \"$PGDATA\"; chmod 700 \"$PGDATA\"; gosu postgres pg_basebackup -h " + alias
+                        + " -p " + PG_PORT + " -U " + PgCluster.SUPERUSER + " -D \"$PGDATA\" -R -X stream -c fast; };"
+                        + " exec docker-entrypoint.sh postgres")
                 .waitingFor(Wait.forSuccessfulCommand("pg_isready -h 127.0.0.1 -p " + PG_PORT).withStartupTimeout(Duration.ofSeconds(120)));
         standby.setPortBindings(List.of(standbyPort + ":" + PG_PORT));
         standby.start();

@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 /**
  * How the harness starts clusters, from {@code -Dpg.binaries}: {@code testcontainers} runs each in a container of
  * the official {@code postgres:<major>} image; {@code debian}, {@code zonky} or {@code local} runs local binaries
- * ({@link PgBinaries}); {@code auto} (the default) takes containers when a Docker engine answers and local binaries
- * otherwise. The scenarios that run the repository's own scripts (the demo, the walkthrough, the fleet benchmark)
+ * ({@link PgBinaries}); {@code auto} (the default) takes containers when a Docker engine on this machine answers, and
+ * local binaries otherwise. The scenarios that run the repository's own scripts (the demo, the walkthrough, the fleet benchmark)
  * start local clusters by design and keep doing so.
  */
 public enum PgBackend {
@@ -48,7 +48,20 @@ public enum PgBackend {
      */
     static boolean dockerAnswers() {
         return dockerConfigured(System.getenv(), Path.of(System.getProperty("user.home", "/")))
-                && org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+                && org.testcontainers.DockerClientFactory.instance().isDockerAvailable()
+                && onThisMachine(org.testcontainers.DockerClientFactory.instance().dockerHostIpAddress());
+    }
+
+    /**
+     * Whether a Docker engine's published ports are on this machine's loopback, where the scenarios connect (a
+     * remote engine, such as Docker-in-Docker at {@code tcp://docker:2375}, publishes them on its own host).
+     */
+    static boolean onThisMachine(String engineHost) {
+        try {
+            return java.net.InetAddress.getByName(engineHost).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     static boolean dockerConfigured(Map<String, String> env, Path home) {

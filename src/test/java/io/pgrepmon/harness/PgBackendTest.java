@@ -47,6 +47,15 @@ class PgBackendTest {
     }
 
     @Test
+    void onlyAnEngineOnThisMachinePublishesPortsTheScenariosReach() {
+        assertThat(PgBackend.onThisMachine("localhost")).isTrue();
+        assertThat(PgBackend.onThisMachine("127.0.0.1")).isTrue();
+        assertThat(PgBackend.onThisMachine("::1")).isTrue();
+        assertThat(PgBackend.onThisMachine("10.213.77.2")).isFalse();
+        assertThat(PgBackend.onThisMachine("docker.pgrepmon.invalid")).isFalse();
+    }
+
+    @Test
     void aContainerGetsTheSettingsTheReplicationRuleAndTheHostFilesTheSettingsName(@TempDir Path dir) throws Exception {
         Path key = Files.writeString(dir.resolve("server's.key"), "KEY");
         Map<String, String> settings = new LinkedHashMap<>();

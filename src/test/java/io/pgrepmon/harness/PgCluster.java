@@ -72,7 +72,10 @@ public final class PgCluster implements AutoCloseable {
     /** Gives a file to the postgres user (mode 600 for a key), as the server requires for its TLS files. */
     public static void ownByPostgres(java.nio.file.Path file, boolean key) {
         try {
-            LocalServer.chownToPostgres(file);
+            // A container copies the file in and gives it to its own postgres user; the host may have none.
+            if (PgBackend.current() == PgBackend.LOCAL) {
+                LocalServer.chownToPostgres(file);
+            }
             java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString(key ? "rw-------" : "rw-r--r--"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

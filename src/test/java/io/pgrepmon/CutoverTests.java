@@ -434,6 +434,75 @@ class CutoverTests {
         awaitReady();
     }
 
+    /**
+     * A batch procedure on the source (write, COMMIT, sleep, write again) holds no transaction id while it sleeps and
+     * publishes its row counters only when it ends: the source looks quiet, yet its next batch would reach the old
+     * source after the switch.
+     */
+    @Test
+    @Order(19)
+    void aBatchProcedureSleepingBetweenItsCommitsKeepsTheSourceFromBeingQuiet() throws Exception {
+        awaitReady();
+        pair.source().execute("shop", """
+                CREATE PROCEDURE backfill() LANGUAGE plpgsql AS $$
+                BEGIN
+                  INSERT INTO items VALUES (7001, 'first batch');
+                  COMMIT;
+                  PERFORM pg_sleep(300);
+                  INSERT INTO items VALUES (7002, 'second batch');
+                  COMMIT;
+                END $$""");
+        java.util.concurrent.CompletableFuture<Void> call = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.sql.Connection c = pair.source().connect("shop")) {
+                c.createStatement().execute("CALL backfill()");
+            } catch (java.sql.SQLException cancelled) {
+                // Cancelled below, once the check has seen it.
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> io.pgrepmon.harness.Replication.count(pair.target(), "shop",
+                    "SELECT count(*) FROM items WHERE id = 7001") == 1);
+            // Past the quiet period after the first batch, the procedure still asleep between its COMMITs.
+            awaitFailing("source-quiet", "1 session(s) on the source running a procedure or DO block");
+            await().pollDelay(CutoverResource.WINDOW.plusSeconds(2)).atMost(CutoverResource.WINDOW.plusSeconds(30)).untilAsserted(() ->
+                    assertThat(check(verdict(), "source-quiet").get("evidence").asText())
+                            .startsWith("1 session(s) on the source running a procedure or DO block"));
+            assertThat(verdict().get("verdict").asText()).isNotEqualTo("ready");
+        } finally {
+            pair.source().execute("shop", "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'CALL backfill%'");
+            call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            pair.source().execute("shop", "DELETE FROM items WHERE id >= 7000", "DROP PROCEDURE backfill()");
+        }
+        awaitReady();
+    }
+
+    /**
+     * Tables created UNLOGGED on the target to speed up the initial copy, and a sequence with another increment (or
+     * unlogged): a crash or failover after the switch empties the table and sends the sequence back, and a smaller
+     * increment reuses the blocks a pooled id allocator took on the source.
+     */
+    @Test
+    @Order(20)
+    void anUnloggedTableOrASequenceDefinedOtherwiseOnTheTargetFailsTheSchemaCheck() {
+        awaitReady();
+        pair.target().execute("shop", "ALTER TABLE items SET UNLOGGED");
+        try {
+            deepCheck();
+            awaitFailing("schema", "public.items: UNLOGGED (a crash or failover empties it) on the target only");
+        } finally {
+            pair.target().execute("shop", "ALTER TABLE items SET LOGGED");
+        }
+        awaitReady();
+        pair.source().execute("shop", "ALTER SEQUENCE orders_id_seq INCREMENT BY 50");
+        try {
+            deepCheck();
+            awaitFailing("schema", "public.orders_id_seq: sequence is INCREMENT BY 50 on the source, INCREMENT BY 1 on the target");
+        } finally {
+            pair.source().execute("shop", "ALTER SEQUENCE orders_id_seq INCREMENT BY 1");
+        }
+        awaitReady();
+    }
+
     long targetRowChanges(String table) {
         return ((Number) pair.target().queryValue("shop", "SELECT n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables"
                 + " WHERE relname = '" + table + "'")).longValue();
@@ -444,25 +513,24 @@ class CutoverTests {
     }
 
     /**
-     * After writes stop, the gate hashes again only what replication alone did not change: a replicated change
-     * carries the proof of its table; a write on the target does not, and the next verify finds it.
+     * After writes stop, the gate hashes again only the tables written since their proof; an untouched table keeps
+     * it. Equal changes on both sides are no evidence: a source transaction that rolled back counts an insert the
+     * target never receives, and one write on the target evens the counters out, with a row that differs.
      */
     @Test
     @Order(16)
-    void theGateCarriesProofsAcrossReplicatedChangesButHashesATableWrittenOnTheTargetAgain() {
+    void theGateCarriesProofsOnlyOfUntouchedTablesAndARolledBackSourceWriteCannotHideATargetWrite() throws Exception {
         awaitReady();
-        long before = targetRowChanges("orders");
-        pair.source().execute("shop", "UPDATE orders SET note = 'changed on the source' WHERE id = 1");
-        await().atMost(Duration.ofSeconds(20)).until(() -> targetRowChanges("orders") == before + 1);
-        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
-            JsonNode content = check(verifyAnswer(), "content");
-            assertThat(content.get("result").asText()).as(content.toString()).isEqualTo("pass");
-            assertThat(content.get("evidence").asText()).contains("proven by an earlier run and since changed only by"
-                    + " replication, not hashed again").contains("public.orders");
-        });
-
+        // The proof of items is settled: a verify carries it.
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> assertThat(check(verifyAnswer(), "content")
+                .get("evidence").asText()).contains("not hashed again").contains("public.items"));
         String restore = (String) pair.source().queryValue("shop", "SELECT format('UPDATE items SET name = %L WHERE id = 2',"
                 + " name) FROM items WHERE id = 2");
+        try (java.sql.Connection retry = pair.source().connect("shop")) {
+            retry.setAutoCommit(false);
+            retry.createStatement().execute("INSERT INTO items VALUES (8000, 'an insert rolled back')");
+            retry.rollback();
+        }
         pair.target().execute("shop", "UPDATE items SET name = 'written on the target' WHERE id = 2");
         await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
             JsonNode content = check(verifyAnswer(), "content");
@@ -471,6 +539,16 @@ class CutoverTests {
         });
         pair.target().execute("shop", restore);
         awaitReady();
+
+        long before = targetRowChanges("orders");
+        pair.source().execute("shop", "UPDATE orders SET note = 'changed on the source' WHERE id = 1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> targetRowChanges("orders") == before + 1);
+        // Once a tick has seen the change (a verify begun before would find its own run stale, and the next carry it).
+        awaitStale("rows changed on the source after the deep check");
+        JsonNode proven = check(verifyAnswer(), "content");
+        assertThat(proven.get("result").asText()).as(proven.toString()).isEqualTo("pass");
+        assertThat(proven.get("evidence").asText()).contains("proven by an earlier run and unchanged since on either"
+                + " side, not hashed again").contains("public.items").doesNotContain("public.orders");
     }
 
     /** A trigger on the target that fires for replicated changes writes what the source never had. */

@@ -10,6 +10,9 @@ import java.time.Instant;
  *
  * @param writingTransactions sessions of this database holding a transaction id (writing), the monitor and autovacuum
  *                            aside
+ * @param procedureSessions   sessions of this database running a procedure or a DO block ({@code CALL}, {@code DO}),
+ *                            holding a transaction id or not: between its COMMITs such a session holds none, yet it
+ *                            writes again, and its row counters show only when the statement ends
  * @param preparedTransactions prepared transactions ({@code PREPARE TRANSACTION}) that can still commit
  * @param upstreamSubscriptions enabled subscriptions of this database: writes arrive through them
  * @param ownSubscriptions      subscriptions of this database, enabled or not: it is itself a subscriber
@@ -19,11 +22,11 @@ import java.time.Instant;
  * @param unchangedSince      the first poll that saw {@code rowChanges} at its current value
  */
 @RegisterForReflection
-public record SourceActivity(int writingTransactions, int preparedTransactions, int upstreamSubscriptions,
+public record SourceActivity(int writingTransactions, int procedureSessions, int preparedTransactions, int upstreamSubscriptions,
                              int ownSubscriptions, long rowChanges, boolean readOnly, long largeObjects, Instant unchangedSince) {
 
     public SourceActivity since(Instant since) {
-        return new SourceActivity(writingTransactions, preparedTransactions, upstreamSubscriptions, ownSubscriptions, rowChanges, readOnly,
+        return new SourceActivity(writingTransactions, procedureSessions, preparedTransactions, upstreamSubscriptions, ownSubscriptions, rowChanges, readOnly,
                 largeObjects, since);
     }
 }

@@ -33,13 +33,13 @@ public record TableContent(String table, Result result, long rows, int chunks, S
     }
 
     /**
-     * This match, carried into a later run because only replication has changed the table since.
+     * This match, carried into a later run because no row of the table changed since, on either side.
      *
      * @param rowsNow the table's exact count in this run
      */
     public TableContent carried(long rowsNow) {
-        return new TableContent(table, result, rowsNow, chunks, "proven at " + provenAt + "; since then its row changes on"
-                + " the target equal those on the source and nothing it rests on changed, so it was not hashed again",
+        return new TableContent(table, result, rowsNow, chunks, "proven at " + provenAt + "; since then no row of it changed"
+                + " on either side and nothing it rests on changed, so it was not hashed again",
                 provenAt, sourceChanges, targetChanges);
     }
 

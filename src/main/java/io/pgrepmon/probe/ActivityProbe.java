@@ -9,7 +9,8 @@ import io.vertx.mutiny.sqlclient.Row;
 
 /**
  * Write activity of a database. On a source: sessions holding a transaction id (client sessions, background workers
- * such as scheduled jobs, apply workers of its own subscriptions), prepared transactions that can still commit,
+ * such as scheduled jobs, apply workers of its own subscriptions), sessions running a procedure or DO block (which
+ * may COMMIT and write again without holding a transaction id in between), prepared transactions that can still commit,
  * its own enabled subscriptions (writes that arrive from further up), the row-change counters of its user tables
  * (the monitor's own heartbeat table aside), whether it defaults to read-only, and how many large objects it holds.
  * It is registered before the slots probe: a transaction that had committed when this statement looked is then
@@ -23,6 +24,9 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
             SELECT (SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()
                       AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher')%2$s)::int AS writing,
+                   (SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+                      AND query ~* '^\\s*(call|do)\\M'%2$s)::int AS procedures,
                    (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database())::int AS prepared,
                    (SELECT count(*) FILTER (WHERE subenabled) FROM pg_subscription
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscribed,
@@ -64,7 +68,7 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     @Override
     public SourceActivity map(Row row, ServerInfo server) {
-        return new SourceActivity(row.getInteger("writing"), row.getInteger("prepared"), row.getInteger("subscribed"),
+        return new SourceActivity(row.getInteger("writing"), row.getInteger("procedures"), row.getInteger("prepared"), row.getInteger("subscribed"),
                 row.getInteger("subscriptions"), row.getLong("row_changes"), row.getBoolean("read_only"), row.getLong("large_objects"), null);
     }
 }

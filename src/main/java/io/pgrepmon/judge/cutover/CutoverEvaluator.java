@@ -541,6 +541,9 @@ public final class CutoverEvaluator {
         if (activity.writingTransactions() > 0) {
             return fail(id, title, activity.writingTransactions() + " transaction(s) writing now", List.of());
         }
+        if (activity.procedureSessions() > 0) {
+            return fail(id, title, procedures(activity.procedureSessions(), "the source"), List.of());
+        }
         if (activity.preparedTransactions() > 0) {
             return fail(id, title, activity.preparedTransactions() + " prepared transaction(s) can still COMMIT PREPARED"
                     + " (pg_prepared_xacts): commit or roll them back first", List.of());
@@ -581,6 +584,9 @@ public final class CutoverEvaluator {
             return fail(id, title, activity.writingTransactions() + " transaction(s) on the target writing now, by sessions"
                     + " other than the subscriptions' workers: what they commit is not on the source", List.of());
         }
+        if (activity.procedureSessions() > 0) {
+            return fail(id, title, procedures(activity.procedureSessions(), "the target"), List.of());
+        }
         if (activity.preparedTransactions() > 0) {
             return fail(id, title, activity.preparedTransactions() + " prepared transaction(s) on the target can still"
                     + " COMMIT PREPARED (pg_prepared_xacts): commit or roll them back first", List.of());
@@ -590,6 +596,16 @@ public final class CutoverEvaluator {
                     + " (GRANT pg_read_all_stats TO the monitor's role, or pg_monitor)");
         }
         return pass(id, title, "no transaction but the subscriptions' is writing on the target, none is prepared");
+    }
+
+    /**
+     * A procedure or DO block that COMMITs inside holds no transaction id between its batches and shows its row
+     * counters only when it ends, so neither the writing sessions nor the quiet period see it coming back.
+     */
+    private static String procedures(int sessions, String side) {
+        return sessions + " session(s) on " + side + " running a procedure or DO block (CALL or DO in pg_stat_activity):"
+                + " it can COMMIT more rows while it runs, and its row counters show only when it ends; let it finish"
+                + " or cancel it";
     }
 
     /** A table the subscription has now that the deep check did not compare: nothing is proven of it. */
@@ -808,8 +824,8 @@ public final class CutoverEvaluator {
         }
         long partial = skipped.stream().filter(i -> i.endsWith("sent in part as declared")).count();
         return pass(id, title, (deep.content().size() - partial) + " table(s), " + rows + " row(s), equal in content"
-                + (carried.isEmpty() ? "" : "; " + carried.size() + " of them proven by an earlier run and since changed"
-                + " only by replication, not hashed again: " + Units.sample(carried))
+                + (carried.isEmpty() ? "" : "; " + carried.size() + " of them proven by an earlier run and unchanged"
+                + " since on either side, not hashed again: " + Units.sample(carried))
                 + (skipped.isEmpty() ? "" : "; not compared, as declared: " + Units.sample(skipped.stream()
                 .map(i -> i.substring(0, i.indexOf(':'))).toList())), skipped);
     }

@@ -137,9 +137,8 @@ public class DeepChecker {
 
     /**
      * The content comparison, on its own pair of connections with the same rendering settings on both. A table the
-     * previous run proved equal is not hashed again when only replication has changed it since (see
-     * {@link #carries}): a proof taken at a position holds while the path stays sound, so the gate after writes
-     * stop re-hashes only what that evidence does not cover.
+     * previous run proved equal is not hashed again when nothing has changed it since on either side (see
+     * {@link #carries}), so the gate after writes stop re-hashes only the tables written since their proof.
      */
     private Uni<List<TableContent>> content(DatabaseSettings source, DatabaseSettings target, String slot,
                                             List<SubscriptionTable> subscribed, DeepCheck deep, DeepCheck previous) {
@@ -278,16 +277,13 @@ public class DeepChecker {
 
     /**
      * Whether the previous run's proof that the table matched still holds without hashing it again: counted equal
-     * this run, and its row changes on the target since that proof equal those on the source (replication carried
-     * each change, and nothing else wrote there), the catalogs it rests on being the same ({@link #sameCatalogs}).
-     * A stats reset, a source transaction that rolled back, or changes still in flight when it was proven make the
-     * two differ, and the table is hashed again: never carried on doubt.
+     * this run, no row of it changed on either side since that proof, and the catalogs it rests on the same
+     * ({@link #sameCatalogs}). Equal changes on both sides since the proof are no evidence: a source transaction
+     * that rolled back counts changes the target never receives, and one write on the target then evens them out.
      */
     static boolean carries(TableContent proof, Long counted, Changes now) {
         return proof != null && counted != null && proof.sourceChanges() != null && proof.targetChanges() != null
-                && now.source() != null && now.target() != null
-                && now.source() - proof.sourceChanges() == now.target() - proof.targetChanges()
-                && now.source() >= proof.sourceChanges();
+                && proof.sourceChanges().equals(now.source()) && proof.targetChanges().equals(now.target());
     }
 
     /**
@@ -320,15 +316,22 @@ public class DeepChecker {
         });
     }
 
-    /** What one side holds: its sequences, the counts of the tables, their columns. */
+    /**
+     * What one side holds: its sequences (values, and definitions: increment, cycle, persistence), the counts of the
+     * tables, their columns and keys.
+     */
     record Side(Fingerprint fingerprint, Map<String, Long> sequences, List<String> unreadableSequences,
                 Map<String, Long> counts, Map<String, String> notCounted, Map<String, Map<String, String>> columns,
-                Map<String, List<String>> keys, java.util.Set<String> descending) {
+                Map<String, List<String>> keys, java.util.Set<String> descending, Map<String, String> sequenceDefinitions) {
     }
 
     private static final String SEQUENCES = """
             SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, increment_by,
-                   has_sequence_privilege(format('%I.%I', schemaname, sequencename), 'SELECT') AS readable
+                   has_sequence_privilege(format('%I.%I', schemaname, sequencename), 'SELECT') AS readable,
+                   'INCREMENT BY ' || increment_by || CASE WHEN cycle THEN ' CYCLE' ELSE '' END
+                   || CASE WHEN (SELECT relpersistence FROM pg_class
+                                 WHERE oid = format('%I.%I', schemaname, sequencename)::regclass) = 'u'
+                           THEN ' UNLOGGED' ELSE '' END AS definition
             FROM pg_sequences
             WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
             ORDER BY 1
@@ -375,6 +378,15 @@ public class DeepChecker {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             """;
 
+    // An unlogged table is emptied by a crash or a failover of its instance: the target must keep what it holds.
+    private static final String UNLOGGED = """
+            SELECT n.nspname || '.' || c.relname AS table_name, 'UNLOGGED (a crash or failover empties it)' AS key
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relpersistence = 'u' AND c.relkind IN ('r', 'p')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            """;
+
     // On the target, a trigger that fires for the changes replication applies (ENABLE ALWAYS or REPLICA) writes rows
     // the source does not have, and the row counters cannot tell: a difference in the schema.
     private static final String REPLICA_TRIGGERS = """
@@ -401,7 +413,9 @@ public class DeepChecker {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         java.util.Set<String> descending = new java.util.HashSet<>();
         Map<String, Long> increments = new LinkedHashMap<>();
+        Map<String, String> definitions = new LinkedHashMap<>();
         Uni<Void> readSequences = c.query(SEQUENCES).execute().invoke(rows -> rows.forEach(row -> {
+            definitions.put(row.getString("name"), row.getString("definition"));
             if (Boolean.TRUE.equals(row.getBoolean("readable"))) {
                 sequences.put(row.getString("name"), row.getLong("last_value"));
                 increments.put(row.getString("name"), row.getLong("increment_by"));
@@ -426,7 +440,7 @@ public class DeepChecker {
         Uni<Void> readColumns = c.query(COLUMNS).execute().invoke(rows -> rows.forEach(row ->
                 columns.computeIfAbsent(row.getString("table_name"), k -> new LinkedHashMap<>())
                         .put(row.getString("column_name"), row.getString("column_type")))).replaceWithVoid();
-        Uni<Void> readKeys = c.query(target ? KEYS + " UNION ALL " + REPLICA_TRIGGERS + " ORDER BY 1, 2" : KEYS + " ORDER BY 1, 2")
+        Uni<Void> readKeys = c.query(KEYS + " UNION ALL " + UNLOGGED + (target ? " UNION ALL " + REPLICA_TRIGGERS : "") + " ORDER BY 1, 2")
                 .execute().invoke(rows -> rows.forEach(row ->
                 keys.computeIfAbsent(row.getString("table_name"), k -> new ArrayList<>()).add(row.getString("key"))))
                 .replaceWithVoid();
@@ -436,7 +450,7 @@ public class DeepChecker {
         return readFingerprint.chain(() -> readSequences).chain(() -> readColumns).chain(() -> readKeys)
                 .chain(() -> countRows)
                 .map(ignored -> new Side(fingerprint.get(), sequences, unreadable, counts, notCounted, columns, keys,
-                        descending));
+                        descending, definitions));
     }
 
     private Uni<Void> count(SqlConnection c, SubscriptionTable table, Long estimate, Map<String, Long> counts,
@@ -491,6 +505,7 @@ public class DeepChecker {
             counts.add(new DeepCheck.TableCount(table, source.counts().get(table), target.counts().get(table), note));
             diffs.addAll(schemaDiffs(table, source, target));
         }
+        diffs.addAll(sequenceDiffs(source, target));
         String limit = "not compared: beyond monitor.cutover.max-tables (" + maxTables + "); raise it to compare every table";
         beyond.forEach(table -> counts.add(new DeepCheck.TableCount(table, null, null, limit)));
         String schemaProblem = beyond.isEmpty() ? null : beyond.size() + " of " + subscribedTables + " table(s) " + limit;
@@ -523,6 +538,28 @@ public class DeepChecker {
                 .forEach(k -> diffs.add(table + ": " + k + " on the source, not on the target"));
         targetKeys.stream().filter(k -> !sourceKeys.contains(k))
                 .forEach(k -> diffs.add(table + ": " + k + " on the target only"));
+        return diffs;
+    }
+
+    /**
+     * A sequence defined otherwise on the target hands out other values than the source would: a smaller increment
+     * reuses the blocks an application's pooled id allocator (INCREMENT BY its allocation size) took on the source,
+     * and an unlogged sequence goes back to its start after a crash or failover.
+     */
+    static List<String> sequenceDiffs(Side source, Side target) {
+        List<String> diffs = new ArrayList<>();
+        source.sequenceDefinitions().forEach((sequence, definition) -> {
+            String there = target.sequenceDefinitions().get(sequence);
+            // One missing on the target is the sequences check's (missing).
+            if (there != null && !there.equals(definition)) {
+                diffs.add(sequence + ": sequence is " + definition + " on the source, " + there + " on the target");
+            }
+        });
+        target.sequenceDefinitions().forEach((sequence, definition) -> {
+            if (definition.contains("UNLOGGED") && !source.sequenceDefinitions().containsKey(sequence)) {
+                diffs.add(sequence + ": sequence is " + definition + " on the target only");
+            }
+        });
         return diffs;
     }
 

@@ -312,7 +312,7 @@ class CutoverEvaluatorTest {
     }
 
     static SourceActivity quietFor(long seconds, int writing, int prepared, int upstreamEnabled, int own) {
-        return new SourceActivity(writing, prepared, upstreamEnabled, own, 10, true, 0, NOW.minusSeconds(seconds));
+        return new SourceActivity(writing, 0, prepared, upstreamEnabled, own, 10, true, 0, NOW.minusSeconds(seconds));
     }
 
     @Test
@@ -336,6 +336,11 @@ class CutoverEvaluatorTest {
                 true), quietFor(60, 0, 0, 0, 0)), period, NOW);
         assertThat(standby.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(standby.evidence()).startsWith("the source is a standby");
+        SourceActivity inProcedure = new SourceActivity(0, 1, 0, 0, 0, 10, false, 0, NOW.minusSeconds(600));
+        CutoverCheck procedure = CutoverEvaluator.sourceQuiet(sourceWith(primary, inProcedure), period, NOW);
+        assertThat(procedure.result()).as("quiet for 10 minutes, but between two COMMITs of a procedure")
+                .isEqualTo(CutoverCheck.Result.FAIL);
+        assertThat(procedure.evidence()).startsWith("1 session(s) on the source running a procedure or DO block");
     }
 
     @Test
@@ -348,6 +353,8 @@ class CutoverEvaluatorTest {
         assertThat(writing.evidence()).startsWith("2 transaction(s) on the target writing now");
         assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, quietFor(0, 0, 1, 1, 1))).evidence())
                 .startsWith("1 prepared transaction(s) on the target can still COMMIT PREPARED");
+        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, new SourceActivity(0, 2, 0, 1, 1, 10, false, 0, NOW))).evidence())
+                .startsWith("2 session(s) on the target running a procedure or DO block");
         CutoverCheck blind = CutoverEvaluator.targetQuiet(sourceWith(new ServerInfo(150004, "15.4", false, null, "monitor",
                 false), quietFor(0, 0, 0, 1, 1)));
         assertThat(blind.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);

@@ -57,5 +57,23 @@ class OriginNoneTests {
             assertThat(counts.get("result").asText()).as(counts.toString()).isEqualTo("fail");
             assertThat(counts.toString()).contains("public.items: 12 on the source, 11 on the target");
         });
+
+        // Without its own subscription, the source still receives changes under an origin another tool made (as
+        // pglogical does): they are not sent on either, and the monitor cannot tell which tables they write.
+        pair.source().execute("shop", "DROP SUBSCRIPTION sub_up");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(check("publication-coverage").get("result").asText()).isEqualTo("pass"));
+        pair.source().execute("shop", "SELECT pg_replication_origin_create('pglogical_like')");
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode coverage = check("publication-coverage");
+                assertThat(coverage.get("result").asText()).as(coverage.toString()).isEqualTo("unknown");
+                assertThat(coverage.get("evidence").asText()).contains("1 replication origin(s) of no subscription");
+            });
+        } finally {
+            pair.source().execute("shop", "SELECT pg_replication_origin_drop('pglogical_like')");
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(check("publication-coverage").get("result").asText()).isEqualTo("pass"));
     }
 }

@@ -19,14 +19,18 @@ import java.time.Instant;
  * @param rowChanges          rows inserted, updated and deleted in this database since its statistics were reset
  * @param readOnly            {@code default_transaction_read_only} is on
  * @param largeObjects        large objects in the database: logical replication does not carry them
+ * @param foreignOrigins      replication origins of the server that belong to no subscription (pglogical, other
+ *                            tools, or a session's {@code pg_replication_origin_session_setup}): changes written under
+ *                            them are not sent to a subscription with {@code origin = none}
  * @param unchangedSince      the first poll that saw {@code rowChanges} at its current value
  */
 @RegisterForReflection
 public record SourceActivity(int writingTransactions, int procedureSessions, int preparedTransactions, int upstreamSubscriptions,
-                             int ownSubscriptions, long rowChanges, boolean readOnly, long largeObjects, Instant unchangedSince) {
+                             int ownSubscriptions, long rowChanges, boolean readOnly, long largeObjects, int foreignOrigins,
+                             Instant unchangedSince) {
 
     public SourceActivity since(Instant since) {
         return new SourceActivity(writingTransactions, procedureSessions, preparedTransactions, upstreamSubscriptions, ownSubscriptions, rowChanges, readOnly,
-                largeObjects, since);
+                largeObjects, foreignOrigins, since);
     }
 }

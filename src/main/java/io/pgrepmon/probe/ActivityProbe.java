@@ -34,7 +34,9 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscriptions,
                    %3$s AS row_changes,
                    current_setting('default_transaction_read_only')::boolean AS read_only,
-                   (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects
+                   (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects,
+                   (SELECT count(*) FROM pg_replication_origin
+                    WHERE roname NOT IN (SELECT 'pg_' || oid FROM pg_subscription))::int AS foreign_origins
             """;
 
     /**
@@ -69,6 +71,7 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
     @Override
     public SourceActivity map(Row row, ServerInfo server) {
         return new SourceActivity(row.getInteger("writing"), row.getInteger("procedures"), row.getInteger("prepared"), row.getInteger("subscribed"),
-                row.getInteger("subscriptions"), row.getLong("row_changes"), row.getBoolean("read_only"), row.getLong("large_objects"), null);
+                row.getInteger("subscriptions"), row.getLong("row_changes"), row.getBoolean("read_only"), row.getLong("large_objects"),
+                row.getInteger("foreign_origins"), null);
     }
 }

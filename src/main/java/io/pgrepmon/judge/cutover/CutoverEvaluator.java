@@ -289,6 +289,13 @@ public final class CutoverEvaluator {
         if (!problems.isEmpty()) {
             return fail(id, title, problems.size() + " table(s) would be missed or break", problems);
         }
+        if ("none".equals(sub.reading().origin()) && source.activity().foreignOrigins() > 0) {
+            return unknown(id, title, "the subscription has origin = none, and the source's server has "
+                    + source.activity().foreignOrigins() + " replication origin(s) of no subscription (pglogical or"
+                    + " another tool applying changes under an origin): what they write is never sent to the target,"
+                    + " and the monitor cannot tell which tables they write (drop them with pg_replication_origin_drop"
+                    + " once unused, or ALTER SUBSCRIPTION " + sub.name() + " SET (origin = any))");
+        }
         return pass(id, title, source.tables().size() + " table(s), all received with a key or replica identity"
                 + (elsewhere.isEmpty() ? "" : "; " + elsewhere.size() + " of them by another subscription between the"
                 + " same databases: " + Units.sample(elsewhere))

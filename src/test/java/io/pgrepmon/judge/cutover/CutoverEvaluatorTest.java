@@ -312,7 +312,7 @@ class CutoverEvaluatorTest {
     }
 
     static SourceActivity quietFor(long seconds, int writing, int prepared, int upstreamEnabled, int own) {
-        return new SourceActivity(writing, 0, prepared, upstreamEnabled, own, 10, true, 0, NOW.minusSeconds(seconds));
+        return new SourceActivity(writing, 0, prepared, upstreamEnabled, own, 10, true, 0, 0, NOW.minusSeconds(seconds));
     }
 
     @Test
@@ -336,7 +336,7 @@ class CutoverEvaluatorTest {
                 true), quietFor(60, 0, 0, 0, 0)), period, NOW);
         assertThat(standby.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(standby.evidence()).startsWith("the source is a standby");
-        SourceActivity inProcedure = new SourceActivity(0, 1, 0, 0, 0, 10, false, 0, NOW.minusSeconds(600));
+        SourceActivity inProcedure = new SourceActivity(0, 1, 0, 0, 0, 10, false, 0, 0, NOW.minusSeconds(600));
         CutoverCheck procedure = CutoverEvaluator.sourceQuiet(sourceWith(primary, inProcedure), period, NOW);
         assertThat(procedure.result()).as("quiet for 10 minutes, but between two COMMITs of a procedure")
                 .isEqualTo(CutoverCheck.Result.FAIL);
@@ -353,7 +353,7 @@ class CutoverEvaluatorTest {
         assertThat(writing.evidence()).startsWith("2 transaction(s) on the target writing now");
         assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, quietFor(0, 0, 1, 1, 1))).evidence())
                 .startsWith("1 prepared transaction(s) on the target can still COMMIT PREPARED");
-        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, new SourceActivity(0, 2, 0, 1, 1, 10, false, 0, NOW))).evidence())
+        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, new SourceActivity(0, 2, 0, 1, 1, 10, false, 0, 0, NOW))).evidence())
                 .startsWith("2 session(s) on the target running a procedure or DO block");
         CutoverCheck blind = CutoverEvaluator.targetQuiet(sourceWith(new ServerInfo(150004, "15.4", false, null, "monitor",
                 false), quietFor(0, 0, 0, 1, 1)));
@@ -384,6 +384,10 @@ class CutoverEvaluatorTest {
         assertThat(CutoverEvaluator.coverage(a, none, with.apply(quietFor(60, 0, 0, 0, 0))).result())
                 .as("a source that subscribes to nothing has no changes with an origin").isEqualTo(CutoverCheck.Result.PASS);
         assertThat(CutoverEvaluator.coverage(a, none, with.apply(null)).result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+        CutoverCheck foreign = CutoverEvaluator.coverage(a, none, with.apply(
+                new SourceActivity(0, 0, 0, 0, 0, 10, false, 0, 2, NOW.minusSeconds(60))));
+        assertThat(foreign.result()).as("changes applied under another tool's origin are not sent").isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(foreign.evidence()).contains("2 replication origin(s) of no subscription");
     }
 
     static SubscriptionInfo withStats(SubscriptionStats stats) {

@@ -26,7 +26,7 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
                       AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher')%2$s)::int AS writing,
                    (SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
-                      AND query ~* '^\\s*(call|do)\\M'%2$s)::int AS procedures,
+                      AND query ~* '%4$s'%2$s)::int AS procedures,
                    (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database())::int AS prepared,
                    (SELECT count(*) FILTER (WHERE subenabled) FROM pg_subscription
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscribed,
@@ -35,9 +35,24 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
                    %3$s AS row_changes,
                    current_setting('default_transaction_read_only')::boolean AS read_only,
                    (SELECT count(*) FROM pg_largeobject_metadata) AS large_objects,
-                   (SELECT count(*) FROM pg_replication_origin
-                    WHERE roname NOT IN (SELECT 'pg_' || oid FROM pg_subscription))::int AS foreign_origins
+                   %5$s::int AS foreign_origins
             """;
+
+    /**
+     * A statement that is a CALL or a DO block, after any blank, line comment or block comment, or such a statement
+     * after a semicolon in a string of several.
+     */
+    static final String PROCEDURE = "(^|;)(\\s|--[^\\n]*\\n|/\\*([^*]|\\*+[^*/])*\\*+/)*(call|do)\\M";
+
+    /**
+     * Replication origins of the server that no subscription owns (its apply origin {@code pg_<oid>}, its table
+     * syncs' {@code pg_<oid>_<relid>}): only a subscription with {@code origin = none} (16+) filters changes by
+     * origin, and before 14 the public may not read pg_subscription.oid.
+     */
+    static final String FOREIGN_ORIGINS = """
+            (SELECT count(*) FROM pg_replication_origin o
+             WHERE NOT EXISTS (SELECT 1 FROM pg_subscription s
+                               WHERE o.roname = 'pg_' || s.oid OR o.roname LIKE 'pg\\_' || s.oid || '\\_%'))""";
 
     /**
      * Rows inserted, updated and deleted in user tables, the heartbeat aside: what {@code pg_stat_user_tables} sums,
@@ -65,7 +80,8 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     @Override
     public String sql(DatabaseSettings db, ServerInfo server) {
-        return SQL.formatted(HeartbeatProbe.TABLE, db.role() == Role.TARGET ? REPLICATION_WORKERS : "", ROW_CHANGES);
+        return SQL.formatted(HeartbeatProbe.TABLE, db.role() == Role.TARGET ? REPLICATION_WORKERS : "", ROW_CHANGES,
+                PROCEDURE, server.versionNum() >= 160000 ? FOREIGN_ORIGINS : "0");
     }
 
     @Override

@@ -119,7 +119,7 @@ public final class FingerprintProbe implements Probe<Fingerprint> {
                        || coalesce((SELECT string_agg(concat_ws(':', r.srsubid, r.srrelid), '|' ORDER BY r.srsubid, r.srrelid)
                                     FROM pg_subscription_rel r), '')) AS subscriptions,
                    md5(coalesce((SELECT string_agg(concat_ws(':', n.nspname, c.relname,
-                                                             sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcycle,
+                                                             sq.seqincrement, sq.seqmin, sq.seqmax, sq.seqcycle, c.relpersistence,
                                                              CASE WHEN c.oid IN (%7$s) THEN 'locked ' || clock_timestamp()
                                                                   WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE')
                                                                   THEN pg_sequence_last_value(c.oid)::text END),

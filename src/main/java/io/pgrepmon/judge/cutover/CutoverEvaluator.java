@@ -571,8 +571,8 @@ public final class CutoverEvaluator {
             return unknown(id, title, "no row changed for " + Units.duration(quiet) + ", but the monitor's role sees only its"
                     + " own sessions' transactions (GRANT pg_read_all_stats TO the monitor's role, or pg_monitor)");
         }
-        return pass(id, title, "no row changed for " + Units.duration(quiet) + ", no transaction is writing and none is"
-                + " prepared");
+        return pass(id, title, "no row changed for " + Units.duration(quiet) + ", no transaction is writing, no"
+                + " procedure or DO block is running and no transaction is prepared");
     }
 
     /**
@@ -602,7 +602,8 @@ public final class CutoverEvaluator {
             return unknown(id, title, "the monitor's role sees only its own sessions' transactions on the target"
                     + " (GRANT pg_read_all_stats TO the monitor's role, or pg_monitor)");
         }
-        return pass(id, title, "no transaction but the subscriptions' is writing on the target, none is prepared");
+        return pass(id, title, "no transaction but the subscriptions' is writing on the target, no procedure or DO block"
+                + " is running there, none is prepared");
     }
 
     /**

@@ -322,18 +322,22 @@ public class DeepChecker {
      */
     record Side(Fingerprint fingerprint, Map<String, Long> sequences, List<String> unreadableSequences,
                 Map<String, Long> counts, Map<String, String> notCounted, Map<String, Map<String, String>> columns,
-                Map<String, List<String>> keys, java.util.Set<String> descending, Map<String, String> sequenceDefinitions) {
+                Map<String, List<String>> keys, java.util.Set<String> descending,
+                Map<String, SequenceDefinition> sequenceDefinitions) {
+    }
+
+    /** What decides the values a sequence hands out, besides where it stands. */
+    record SequenceDefinition(long increment, boolean cycle, boolean unlogged) {
     }
 
     private static final String SEQUENCES = """
-            SELECT format('%I.%I', schemaname, sequencename) AS name, last_value, increment_by,
-                   has_sequence_privilege(format('%I.%I', schemaname, sequencename), 'SELECT') AS readable,
-                   'INCREMENT BY ' || increment_by || CASE WHEN cycle THEN ' CYCLE' ELSE '' END
-                   || CASE WHEN (SELECT relpersistence FROM pg_class
-                                 WHERE oid = format('%I.%I', schemaname, sequencename)::regclass) = 'u'
-                           THEN ' UNLOGGED' ELSE '' END AS definition
-            FROM pg_sequences
-            WHERE schemaname NOT IN ('pg_catalog', 'information_schema')
+            SELECT format('%I.%I', s.schemaname, s.sequencename) AS name, s.last_value, s.increment_by, s.cycle,
+                   c.relpersistence = 'u' AS unlogged,
+                   has_sequence_privilege(c.oid, 'SELECT') AND has_schema_privilege(n.oid, 'USAGE') AS readable
+            FROM pg_sequences s
+            JOIN pg_namespace n ON n.nspname = s.schemaname
+            JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.sequencename
+            WHERE s.schemaname NOT IN ('pg_catalog', 'information_schema')
             ORDER BY 1
             """;
 
@@ -378,12 +382,18 @@ public class DeepChecker {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             """;
 
-    // An unlogged table is emptied by a crash or a failover of its instance: the target must keep what it holds.
+    // An unlogged table is emptied by a crash or a failover of its instance: the target must keep what it holds. A
+    // partitioned table's own flag means nothing for its partitions (before 18): its leaves are what is written.
     private static final String UNLOGGED = """
-            SELECT n.nspname || '.' || c.relname AS table_name, 'UNLOGGED (a crash or failover empties it)' AS key
+            SELECT n.nspname || '.' || c.relname AS table_name,
+                   CASE WHEN c.relkind = 'r' THEN 'UNLOGGED (a crash or failover empties it)'
+                        ELSE 'UNLOGGED partitions (a crash or failover empties them)' END AS key
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relpersistence = 'u' AND c.relkind IN ('r', 'p')
+            WHERE ((c.relkind = 'r' AND c.relpersistence = 'u')
+                   OR (c.relkind = 'p' AND EXISTS (SELECT 1 FROM pg_partition_tree(c.oid) t
+                                                   JOIN pg_class l ON l.oid = t.relid
+                                                   WHERE t.isleaf AND l.relpersistence = 'u')))
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             """;
 
@@ -413,9 +423,10 @@ public class DeepChecker {
         Map<String, List<String>> keys = new LinkedHashMap<>();
         java.util.Set<String> descending = new java.util.HashSet<>();
         Map<String, Long> increments = new LinkedHashMap<>();
-        Map<String, String> definitions = new LinkedHashMap<>();
+        Map<String, SequenceDefinition> definitions = new LinkedHashMap<>();
         Uni<Void> readSequences = c.query(SEQUENCES).execute().invoke(rows -> rows.forEach(row -> {
-            definitions.put(row.getString("name"), row.getString("definition"));
+            definitions.put(row.getString("name"), new SequenceDefinition(row.getLong("increment_by"),
+                    row.getBoolean("cycle"), row.getBoolean("unlogged")));
             if (Boolean.TRUE.equals(row.getBoolean("readable"))) {
                 sequences.put(row.getString("name"), row.getLong("last_value"));
                 increments.put(row.getString("name"), row.getLong("increment_by"));
@@ -542,22 +553,27 @@ public class DeepChecker {
     }
 
     /**
-     * A sequence defined otherwise on the target hands out other values than the source would: a smaller increment
-     * reuses the blocks an application's pooled id allocator (INCREMENT BY its allocation size) took on the source,
-     * and an unlogged sequence goes back to its start after a crash or failover.
+     * A sequence defined otherwise on the target hands out other values than the source would: another increment
+     * breaks an application's pooled id allocator (INCREMENT BY its allocation size; a smaller one on the target
+     * reuses blocks the source handed out), one that cycles there only starts again from its minimum, and an unlogged
+     * one goes back after a crash or failover. A sequence on one side only is the sequences check's.
      */
     static List<String> sequenceDiffs(Side source, Side target) {
         List<String> diffs = new ArrayList<>();
-        source.sequenceDefinitions().forEach((sequence, definition) -> {
-            String there = target.sequenceDefinitions().get(sequence);
-            // One missing on the target is the sequences check's (missing).
-            if (there != null && !there.equals(definition)) {
-                diffs.add(sequence + ": sequence is " + definition + " on the source, " + there + " on the target");
+        source.sequenceDefinitions().forEach((sequence, mine) -> {
+            SequenceDefinition there = target.sequenceDefinitions().get(sequence);
+            if (there == null) {
+                return;
             }
-        });
-        target.sequenceDefinitions().forEach((sequence, definition) -> {
-            if (definition.contains("UNLOGGED") && !source.sequenceDefinitions().containsKey(sequence)) {
-                diffs.add(sequence + ": sequence is " + definition + " on the target only");
+            if (there.increment() != mine.increment()) {
+                diffs.add(sequence + ": sequence INCREMENT BY " + mine.increment() + " on the source, " + there.increment()
+                        + " on the target");
+            }
+            if (there.cycle() && !mine.cycle()) {
+                diffs.add(sequence + ": sequence CYCLE on the target only (at its end it starts again from its minimum)");
+            }
+            if (there.unlogged() && !mine.unlogged()) {
+                diffs.add(sequence + ": sequence UNLOGGED on the target only (a crash or failover sends it back)");
             }
         });
         return diffs;

@@ -18,20 +18,24 @@ class DeepCheckerTest {
         return new Side(null, Map.of(), List.of(), counts, Map.of(), columns, Map.of(), java.util.Set.of(), Map.of());
     }
 
-    static Side sequences(Map<String, String> definitions) {
+    static Side sequences(Map<String, DeepChecker.SequenceDefinition> definitions) {
         return new Side(null, Map.of(), List.of(), Map.of(), Map.of(), Map.of(), Map.of(), java.util.Set.of(), definitions);
     }
 
+    static DeepChecker.SequenceDefinition seq(long increment, boolean cycle, boolean unlogged) {
+        return new DeepChecker.SequenceDefinition(increment, cycle, unlogged);
+    }
+
     @Test
-    void aSequenceDefinedOtherwiseOnTheTargetIsASchemaDifference() {
-        Side source = sequences(Map.of("public.a_seq", "INCREMENT BY 50", "public.b_seq", "INCREMENT BY 1",
-                "public.c_seq", "INCREMENT BY 1", "public.gone_seq", "INCREMENT BY 1"));
-        Side target = sequences(Map.of("public.a_seq", "INCREMENT BY 1", "public.b_seq", "INCREMENT BY 1 UNLOGGED",
-                "public.c_seq", "INCREMENT BY 1", "public.extra_seq", "INCREMENT BY 1 UNLOGGED", "public.d_seq", "INCREMENT BY 1"));
+    void aSequenceDefinedOtherwiseOnTheTargetIsASchemaDifferenceInTheUnsafeDirectionOnly() {
+        Side source = sequences(Map.of("public.a_seq", seq(50, false, false), "public.b_seq", seq(1, false, false),
+                "public.c_seq", seq(1, true, true), "public.gone_seq", seq(1, false, false)));
+        Side target = sequences(Map.of("public.a_seq", seq(1, false, false), "public.b_seq", seq(1, true, true),
+                "public.c_seq", seq(1, false, false), "public.staging_seq", seq(1, false, true)));
         assertThat(DeepChecker.sequenceDiffs(source, target)).containsExactlyInAnyOrder(
-                "public.a_seq: sequence is INCREMENT BY 50 on the source, INCREMENT BY 1 on the target",
-                "public.b_seq: sequence is INCREMENT BY 1 on the source, INCREMENT BY 1 UNLOGGED on the target",
-                "public.extra_seq: sequence is INCREMENT BY 1 UNLOGGED on the target only");
+                "public.a_seq: sequence INCREMENT BY 50 on the source, 1 on the target",
+                "public.b_seq: sequence CYCLE on the target only (at its end it starts again from its minimum)",
+                "public.b_seq: sequence UNLOGGED on the target only (a crash or failover sends it back)");
     }
 
     @Test

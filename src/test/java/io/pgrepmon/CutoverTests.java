@@ -458,7 +458,8 @@ class CutoverTests {
                 java.sql.ResultSet own = c.createStatement().executeQuery("SELECT pg_backend_pid()");
                 own.next();
                 pid.set(own.getInt(1));
-                c.createStatement().execute("CALL backfill()");
+                // As a scheduler sends it: a comment first.
+                c.createStatement().execute("/* nightly backfill */ CALL backfill()");
             } catch (java.sql.SQLException ended) {
                 // Its session is ended below, once the check has seen it.
             }
@@ -489,21 +490,29 @@ class CutoverTests {
     @Test
     @Order(20)
     void anUnloggedTableOrASequenceDefinedOtherwiseOnTheTargetFailsTheSchemaCheck() {
+        failsSchemaUntilUndone(pair.target(), "ALTER TABLE items SET UNLOGGED", "ALTER TABLE items SET LOGGED", null,
+                "public.items: UNLOGGED (a crash or failover empties it) on the target only");
+        failsSchemaUntilUndone(pair.source(), "ALTER SEQUENCE orders_id_seq INCREMENT BY 50",
+                "ALTER SEQUENCE orders_id_seq INCREMENT BY 1", null,
+                "public.orders_id_seq: sequence INCREMENT BY 50 on the source, 1 on the target");
+        // Made unlogged after a deep check: what it read no longer holds, before any new deep check.
+        failsSchemaUntilUndone(pair.target(), "ALTER SEQUENCE orders_id_seq SET UNLOGGED",
+                "ALTER SEQUENCE orders_id_seq SET LOGGED", "a sequence moved on the target",
+                "public.orders_id_seq: sequence UNLOGGED on the target only (a crash or failover sends it back)");
+    }
+
+    /** From Ready, a change on one side fails {@code schema} at the next deep check (stale before it, if given). */
+    void failsSchemaUntilUndone(io.pgrepmon.harness.PgCluster side, String change, String undo, String stale, String evidence) {
         awaitReady();
-        pair.target().execute("shop", "ALTER TABLE items SET UNLOGGED");
+        side.execute("shop", change);
         try {
+            if (stale != null) {
+                awaitStale(stale);
+            }
             deepCheck();
-            awaitFailing("schema", "public.items: UNLOGGED (a crash or failover empties it) on the target only");
+            awaitFailing("schema", evidence);
         } finally {
-            pair.target().execute("shop", "ALTER TABLE items SET LOGGED");
-        }
-        awaitReady();
-        pair.source().execute("shop", "ALTER SEQUENCE orders_id_seq INCREMENT BY 50");
-        try {
-            deepCheck();
-            awaitFailing("schema", "public.orders_id_seq: sequence INCREMENT BY 50 on the source, 1 on the target");
-        } finally {
-            pair.source().execute("shop", "ALTER SEQUENCE orders_id_seq INCREMENT BY 1");
+            side.execute("shop", undo);
         }
         awaitReady();
     }

@@ -1,7 +1,7 @@
 // The live page: receives what the current view needs on /api/ws after every poll (the fleet's overview, or one
 // pair's or database's part of the snapshot), patches it into the page, reconnects with backoff, and says how fresh
 // the data is. Where the page is and how the overview is sorted and filtered live in the URL (state.js).
-import { patch } from './dom.js';
+import { patch, patchRows } from './dom.js';
 import { durationText, esc, refreshTimes } from './format.js';
 import { icon } from './icons.js';
 import { forgetSeeds, record, seed } from './chart.js';
@@ -37,6 +37,13 @@ function show(el, html) {
   if (drawn.get(el) === html) return;
   drawn.set(el, html);
   patch(el, html);
+}
+
+// A part with a long table: its frame as above, then its rows cell by cell.
+function showTable(el, { frame, rows }) {
+  show(el, frame);
+  const body = el.querySelector('tbody[data-rows]');
+  if (body) patchRows(body, rows);
 }
 
 // ---- Access control ------------------------------------------------------------------------------------------
@@ -87,7 +94,8 @@ function showConnection(state, text) {
   const title = state === 'live' && latest ? view.title(latest) : `${text} — PostgreSQL replication`;
   if (document.title !== title) document.title = title;
   // Old data stays visible but dimmed, so an operator never mistakes it for the present.
-  $('main').classList.toggle('opacity-60', state !== 'live' && latest !== null);
+  const dim = state !== 'live' && latest !== null;
+  if ($('main').classList.contains('opacity-60') !== dim) $('main').classList.toggle('opacity-60', dim);
 }
 
 // Called every second and on every change: what the header says follows from the socket and the last snapshot.
@@ -128,9 +136,9 @@ function render() {
   if (r.page === 'overview') {
     if (latest) {
       show($('summary'), overview.summary(latest));
-      show($('pairs'), overview.pairs(latest, r.state));
+      showTable($('pairs'), overview.pairs(latest, r.state));
       show($('alerts'), overview.alerts(latest));
-      show($('databases'), overview.databases(latest, r.state));
+      showTable($('databases'), overview.databases(latest, r.state));
       refreshTimes($('overview'));
     }
   } else if (!latest) {

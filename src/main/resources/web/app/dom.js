@@ -10,6 +10,51 @@ export function patch(target, html) {
   patchChildren(target, template.content);
 }
 
+// One element from its markup; a template parses a lone <tr> or <td> as itself.
+function parse(html) {
+  const template = document.createElement('template');
+  template.innerHTML = html;
+  return template.content.firstElementChild;
+}
+
+// The markup each row was last drawn from: its start tag and its cells.
+const rowsDrawn = new WeakMap();
+
+// The rows of a long table, each {key, open, cells}: open is the row's start tag (with data-key), cells the markup of
+// its cells. Rows are matched by key and moved, not rebuilt; in a row, a cell whose markup is the one it was drawn
+// from is neither parsed nor walked. A page of rows then costs the cells whose values moved, not the whole table.
+export function patchRows(body, rows) {
+  const keyed = new Map();
+  for (const tr of body.children) keyed.set(tr.getAttribute('data-key'), tr);
+  let cursor = body.firstElementChild;
+  for (const row of rows) {
+    let tr = keyed.get(row.key);
+    if (tr) {
+      keyed.delete(row.key);
+      if (tr === cursor) cursor = tr.nextElementSibling;
+      else body.insertBefore(tr, cursor);
+      patchRow(tr, row);
+    } else {
+      tr = parse(`${row.open}${row.cells.join('')}</tr>`);
+      body.insertBefore(tr, cursor);
+    }
+    rowsDrawn.set(tr, row);
+  }
+  for (const extra of keyed.values()) extra.remove();
+}
+
+function patchRow(tr, row) {
+  const was = rowsDrawn.get(tr);
+  if (!was || was.open !== row.open || was.cells.length !== row.cells.length || tr.children.length !== row.cells.length) {
+    patchNode(tr, parse(`${row.open}${row.cells.join('')}</tr>`));
+    return;
+  }
+  const cells = tr.children;
+  row.cells.forEach((cell, i) => {
+    if (cell !== was.cells[i]) patchNode(cells[i], parse(cell));
+  });
+}
+
 function keyOf(node) {
   return node.nodeType === Node.ELEMENT_NODE ? node.getAttribute('data-key') : null;
 }

@@ -105,24 +105,31 @@ function pager(kind, at, total, all, size) {
     ${button(at.page + 1, 'Next →', at.page >= at.pages)}</nav>`;
 }
 
+// The pairs' part as {frame, rows}: the frame is the table without its rows (heads, pager), the rows are patched
+// into its body cell by cell (dom.js patchRows).
 export function pairs(o, state) {
-  if (!o.pairs.length) return `<p class="text-slate-600">No subscription on a target matches a slot on a source yet.</p>`;
+  if (!o.pairs.length) return { frame: `<p class="text-slate-600">No subscription on a target matches a slot on a source yet.</p>`, rows: [] };
   const selected = selectPairs(o.pairs, state);
   const at = pageOf(selected, state.page, state.size);
   const down = new Set(o.databases.filter((d) => !d.reachable).map((d) => d.name));
-  const rows = at.items.map((p) => `<tr data-key="${esc(p.name)}" data-pair="${esc(p.name)}">
-    ${td(`<a href="${pairHref(p.name)}" class="font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700">${esc(p.name)}</a>
-      <div class="whitespace-nowrap text-xs text-slate-600">${esc(p.sourceDatabase ?? '?')} → ${esc(p.targetDatabase)}${p.missingTables ? ` · <span class="text-red-700">${count(p.missingTables)} tables not subscribed</span>` : ''}</div>`)}
-    ${td(healthCell(p))}
-    ${td(verdictCell(p), 'whitespace-nowrap', 'data-field="verdict"')}
-    ${td(bytes(p.lagBytes), 'whitespace-nowrap text-right', 'data-field="lag-bytes"')}
-    ${td(lagTime(p), 'whitespace-nowrap text-right', 'data-field="lag-seconds"')}
-    ${td(catchUp(p), 'whitespace-nowrap', 'data-field="eta"')}
-    ${td(down.has(p.targetDatabase) ? muted('not known', 'the target is unreachable') : miniStateBar(p.tableStates), 'min-w-28', 'data-field="tables"')}
-    ${td(sparkline(p, o.sparkSeconds))}</tr>`);
-  const body = rows.length ? table('Pairs', head(state), rows, 'pairs-table')
+  const rows = at.items.map((p) => ({
+    key: p.name,
+    open: `<tr data-key="${esc(p.name)}" data-pair="${esc(p.name)}">`,
+    cells: [
+      td(`<a href="${pairHref(p.name)}" class="font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700">${esc(p.name)}</a>
+      <div class="whitespace-nowrap text-xs text-slate-600">${esc(p.sourceDatabase ?? '?')} → ${esc(p.targetDatabase)}${p.missingTables ? ` · <span class="text-red-700">${count(p.missingTables)} tables not subscribed</span>` : ''}</div>`),
+      td(healthCell(p)),
+      td(verdictCell(p), 'whitespace-nowrap', 'data-field="verdict"'),
+      td(bytes(p.lagBytes), 'whitespace-nowrap text-right', 'data-field="lag-bytes"'),
+      td(lagTime(p), 'whitespace-nowrap text-right', 'data-field="lag-seconds"'),
+      td(catchUp(p), 'whitespace-nowrap', 'data-field="eta"'),
+      td(down.has(p.targetDatabase) ? muted('not known', 'the target is unreachable') : miniStateBar(p.tableStates), 'min-w-28', 'data-field="tables"'),
+      td(sparkline(p, o.sparkSeconds)),
+    ],
+  }));
+  const body = rows.length ? table('Pairs', head(state), null, 'pairs-table')
     : `<p class="rounded border border-slate-200 bg-white p-3 text-sm text-slate-600">No pair matches the filters and the search.</p>`;
-  return `${body}<div data-key="pager" class="mt-2" aria-live="polite">${pager('pairs', at, selected.length, o.pairs.length, state.size)}</div>`;
+  return { frame: `${body}<div data-key="pager" class="mt-2" aria-live="polite">${pager('pairs', at, selected.length, o.pairs.length, state.size)}</div>`, rows };
 }
 
 // ---- Alerts --------------------------------------------------------------------------------------------------
@@ -143,19 +150,25 @@ export function alerts(o) {
 
 // ---- Databases -----------------------------------------------------------------------------------------------
 
+// The databases' part, as the pairs' is.
 export function databases(o, state) {
   const selected = selectDatabases(o.databases, state);
   const at = pageOf(selected, state.dbPage, state.size);
-  const rows = at.items.map((d) => `<tr data-key="${esc(d.name)}" data-database="${esc(d.name)}">
-    ${td(`<a href="${databaseHref(d.name)}" class="inline-flex items-center gap-1 font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700">${icon('database', 'size-3.5')}${esc(d.name)}</a>`, 'whitespace-nowrap')}
-    ${td(`<span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase text-slate-700">${esc(d.role)}</span>`)}
-    ${td(`<span data-field="health">${badge(d.status, d.reachable ? undefined : 'Unreachable')}</span>`, 'whitespace-nowrap')}
-    ${td(d.reason ? `<div class="max-w-md text-xs ${d.reachable ? 'text-slate-700' : 'text-red-800'}" data-field="${d.reachable ? 'reason' : 'error'}">${esc(d.reason)}${d.reasons > 1 ? ` (+${d.reasons - 1})` : ''}${d.reachable ? '' : ` · last success ${ago(d.lastSuccessAt)}`}</div>` : muted('—'))}
-    ${td(d.version ? `PostgreSQL ${esc(d.version)}${d.standby ? ' · standby' : ''}` : muted('not reached yet'), 'whitespace-nowrap')}
-    ${td(`${esc(d.host)}:${esc(d.port)}/${esc(d.dbname)}`, 'whitespace-nowrap text-xs text-slate-600')}</tr>`);
-  const body = rows.length ? table('Databases', ['Database', 'Role', 'Health', 'Problem', 'Server', 'Address'].map((label) => ({ label })), rows, 'databases-table')
+  const rows = at.items.map((d) => ({
+    key: d.name,
+    open: `<tr data-key="${esc(d.name)}" data-database="${esc(d.name)}">`,
+    cells: [
+      td(`<a href="${databaseHref(d.name)}" class="inline-flex items-center gap-1 font-medium text-sky-800 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-sky-700">${icon('database', 'size-3.5')}${esc(d.name)}</a>`, 'whitespace-nowrap'),
+      td(`<span class="rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium uppercase text-slate-700">${esc(d.role)}</span>`),
+      td(`<span data-field="health">${badge(d.status, d.reachable ? undefined : 'Unreachable')}</span>`, 'whitespace-nowrap'),
+      td(d.reason ? `<div class="max-w-md text-xs ${d.reachable ? 'text-slate-700' : 'text-red-800'}" data-field="${d.reachable ? 'reason' : 'error'}">${esc(d.reason)}${d.reasons > 1 ? ` (+${d.reasons - 1})` : ''}${d.reachable ? '' : ` · last success ${ago(d.lastSuccessAt)}`}</div>` : muted('—')),
+      td(d.version ? `PostgreSQL ${esc(d.version)}${d.standby ? ' · standby' : ''}` : muted('not reached yet'), 'whitespace-nowrap'),
+      td(`${esc(d.host)}:${esc(d.port)}/${esc(d.dbname)}`, 'whitespace-nowrap text-xs text-slate-600'),
+    ],
+  }));
+  const body = rows.length ? table('Databases', ['Database', 'Role', 'Health', 'Problem', 'Server', 'Address'].map((label) => ({ label })), null, 'databases-table')
     : `<p class="rounded border border-slate-200 bg-white p-3 text-sm text-slate-600">No database matches the filters and the search.</p>`;
-  return `${body}<div data-key="pager" class="mt-2" aria-live="polite">${pager('databases', at, selected.length, o.databases.length, state.size)}</div>`;
+  return { frame: `${body}<div data-key="pager" class="mt-2" aria-live="polite">${pager('databases', at, selected.length, o.databases.length, state.size)}</div>`, rows };
 }
 
 export { COLUMNS };

@@ -15,8 +15,11 @@ const th = (cells) => `<thead class="bg-slate-50 text-left text-xs uppercase tra
   cells.map((c) => (typeof c === 'string' ? { label: c } : c)).map((c) => `<th scope="col"${c.sort ? ` aria-sort="${c.sort}"` : ''} class="whitespace-nowrap px-3 py-2 font-semibold">${c.label}</th>`).join('')}</tr></thead>`;
 // The cells' padding is the table's rule, not each cell's classes: a page of rows parses less on every update.
 export const td = (content, extra = '', attrs = '') => `<td${extra ? ` class="${extra}"` : ''}${attrs ? ` ${attrs}` : ''}>${content}</td>`;
+// Rows given as markup are part of the table's markup; rows given as null are left to dom.js patchRows, which owns the
+// body (data-own-content: patching the table never touches them).
 export const table = (label, head, rows, key) => (key ? `<div data-key="${key}">` : '<div>')
-  + scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm [&_td]:px-3 [&_td]:py-2 [&_td]:align-top">${th(head)}<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody></table>`, label) + '</div>';
+  + scroll(`<table class="min-w-full divide-y divide-slate-200 text-sm [&_td]:px-3 [&_td]:py-2 [&_td]:align-top">${th(head)}${
+    rows ? `<tbody class="divide-y divide-slate-100">${rows.join('')}</tbody>` : '<tbody class="divide-y divide-slate-100" data-rows data-own-content></tbody>'}</table>`, label) + '</div>';
 
 // A part that may be empty keeps its place (hidden while empty), so the parts after it are matched by key, not by
 // position, when it comes and goes: their state (an opened checklist) is kept.

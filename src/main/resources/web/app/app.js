@@ -94,8 +94,7 @@ function showConnection(state, text) {
   const title = state === 'live' && latest ? view.title(latest) : `${text} — PostgreSQL replication`;
   if (document.title !== title) document.title = title;
   // Old data stays visible but dimmed, so an operator never mistakes it for the present.
-  const dim = state !== 'live' && latest !== null;
-  if ($('main').classList.contains('opacity-60') !== dim) $('main').classList.toggle('opacity-60', dim);
+  $('main').classList.toggle('opacity-60', state !== 'live' && latest !== null);
 }
 
 // Called every second and on every change: what the header says follows from the socket and the last snapshot.

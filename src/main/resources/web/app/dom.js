@@ -24,8 +24,13 @@ const rowsDrawn = new WeakMap();
 // its cells. Rows are matched by key and moved, not rebuilt; in a row, a cell whose markup is the one it was drawn
 // from is neither parsed nor walked. A page of rows then costs the cells whose values moved, not the whole table.
 export function patchRows(body, rows) {
+  // A row's key as it was given (the attribute's value may be what the parser made of it: CR becomes LF); the first
+  // of two rows with one key is matched, the other is left after the cursor and removed.
   const keyed = new Map();
-  for (const tr of body.children) keyed.set(tr.getAttribute('data-key'), tr);
+  for (const tr of body.children) {
+    const key = rowsDrawn.get(tr)?.key ?? tr.getAttribute('data-key');
+    if (!keyed.has(key)) keyed.set(key, tr);
+  }
   let cursor = body.firstElementChild;
   for (const row of rows) {
     let tr = keyed.get(row.key);
@@ -40,7 +45,11 @@ export function patchRows(body, rows) {
     }
     rowsDrawn.set(tr, row);
   }
-  for (const extra of keyed.values()) extra.remove();
+  while (cursor) {
+    const extra = cursor;
+    cursor = cursor.nextElementSibling;
+    extra.remove();
+  }
 }
 
 function patchRow(tr, row) {

@@ -276,6 +276,13 @@ class DashboardScaleTests {
         assertThat(linked.inputValue("#q")).isEqualTo("S04");
         linked.close();
 
+        // A search that finds nothing, then one that finds rows again: the table comes back whole.
+        page.fill("#q", "no-such-pair");
+        waitFor(page, "() => document.querySelector('#pairs').textContent.includes('No pair matches the filters and the search.')", 15);
+        assertThat(column(page, "r.dataset.pair")).isEmpty();
+        page.fill("#q", "S04");
+        assertThat(column(page, "r.dataset.pair")).isEqualTo(searched);
+
         // Paging through all of them.
         page.click("#reset");
         waitFor(page, "() => location.hash === '#/' && document.querySelectorAll('#pairs tr[data-pair]').length === " + PAGE, 15);

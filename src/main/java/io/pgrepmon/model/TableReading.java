@@ -15,13 +15,24 @@ import java.util.List;
  * @param sizeBytes       heap and TOAST pages ({@code relpages}, as of the last VACUUM or ANALYZE), no indexes: the
  *                        yardstick for initial copy progress
  * @param estimatedRows   {@code reltuples}; null before the first VACUUM or ANALYZE
+ * @param partitionOf     the partitioned tables it is a partition of, nearest first ({@code schema.table}); empty for a
+ *                        table that is no partition. A subscription receives them by these names when its publication
+ *                        publishes through the partition root
  */
 @RegisterForReflection
 public record TableReading(String schema, String name, List<String> publications, boolean hasPrimaryKey,
-                           String replicaIdentity, boolean identityUsable, long sizeBytes, Long estimatedRows) {
+                           String replicaIdentity, boolean identityUsable, long sizeBytes, Long estimatedRows,
+                           List<String> partitionOf) {
 
     public TableReading {
         publications = List.copyOf(publications);
+        partitionOf = partitionOf == null ? List.of() : List.copyOf(partitionOf);
+    }
+
+    /** A table that is no partition. */
+    public TableReading(String schema, String name, List<String> publications, boolean hasPrimaryKey,
+                        String replicaIdentity, boolean identityUsable, long sizeBytes, Long estimatedRows) {
+        this(schema, name, publications, hasPrimaryKey, replicaIdentity, identityUsable, sizeBytes, estimatedRows, List.of());
     }
 
     public String qualifiedName() {

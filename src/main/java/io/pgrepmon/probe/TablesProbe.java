@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * User tables of a source with the publications that cover them and their replica identity: what a migration
  * would miss (a table in no publication) or break on (UPDATE/DELETE of a published table with no usable identity).
- * A partition counts as published when it or an ancestor is (publish_via_partition_root lists only the root).
+ * A partition counts as published when it or an ancestor is (publish_via_partition_root lists only the root), and
+ * names its ancestors: a subscription through the root lists the root, which is no table of its own here.
  * Unlogged tables are listed too: they cannot be published, so they are always missed.
  */
 public final class TablesProbe extends RoleProbe<TableReading> {
@@ -53,7 +54,12 @@ public final class TablesProbe extends RoleProbe<TableReading> {
                    CASE WHEN c.oid IN (SELECT oid FROM unsized) THEN pg_table_size(c.oid)
                         ELSE (c.relpages::bigint + coalesce(toast.relpages, 0)) * current_setting('block_size')::bigint
                    END AS size_bytes,
-                   c.reltuples::bigint AS estimated_rows
+                   c.reltuples::bigint AS estimated_rows,
+                   CASE WHEN c.relispartition
+                        THEN ARRAY(SELECT an.nspname || '.' || ac.relname FROM pg_partition_ancestors(c.oid) WITH ORDINALITY a
+                                   JOIN pg_class ac ON ac.oid = a.relid JOIN pg_namespace an ON an.oid = ac.relnamespace
+                                   WHERE a.relid <> c.oid ORDER BY a.ordinality)
+                        ELSE '{}' END::text[] AS partition_of
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_class toast ON toast.oid = c.reltoastrelid
@@ -96,6 +102,6 @@ public final class TablesProbe extends RoleProbe<TableReading> {
         // reltuples is -1 (14+) or 0 before the first VACUUM/ANALYZE: unknown, not empty.
         return new TableReading(row.getString("schema_name"), row.getString("table_name"),
                 List.of(row.getArrayOfStrings("publications")), hasPk, identity, usable, row.getLong("size_bytes"),
-                rows > 0 ? rows : null);
+                rows > 0 ? rows : null, List.of(row.getArrayOfStrings("partition_of")));
     }
 }

@@ -267,8 +267,17 @@ public final class CutoverEvaluator {
         }
         for (SubscriptionTable t : sub.tables()) {
             TableReading onSource = byName.get(t.qualifiedName());
-            if (onSource == null) {
+            // Through publish_via_partition_root the subscription lists a partitioned table: its partitions hold its
+            // rows on the source, and it is published to this subscription when they are through it.
+            List<TableReading> partitions = onSource != null ? List.of() : byName.values().stream()
+                    .filter(p -> p.partitionOf().contains(t.qualifiedName())).toList();
+            if (onSource == null && partitions.isEmpty()) {
                 problems.add(t.qualifiedName() + ": subscribed, but not on the source");
+            } else if (onSource == null) {
+                if (partitions.stream().noneMatch(p -> p.publications().stream().anyMatch(own::contains))) {
+                    problems.add(t.qualifiedName() + ": subscribed, but its partitions are no longer published to it"
+                            + " (their changes are not replicated; ALTER PUBLICATION ... ADD TABLE " + t.qualifiedName() + ")");
+                }
             } else if (onSource.publications().stream().noneMatch(own::contains)) {
                 problems.add(t.qualifiedName() + ": subscribed, but no longer published to it (its changes are not"
                         + " replicated; ALTER PUBLICATION ... ADD TABLE " + t.qualifiedName() + ")");
@@ -379,8 +388,11 @@ public final class CutoverEvaluator {
         operations.put("insert", PublicationInfo::insert);
         operations.put("update", PublicationInfo::update);
         operations.put("delete", PublicationInfo::delete);
+        // A partition is sent by the row filter and column list of the root it is published through
+        // (publish_via_partition_root), or by its own: those of its ancestors count as its own, the stricter reading.
         List<PublicationFilter> own = filters.stream()
-                .filter(f -> f.qualifiedName().equals(table.qualifiedName()) && via.contains(f.publication())).toList();
+                .filter(f -> (f.qualifiedName().equals(table.qualifiedName()) || table.partitionOf().contains(f.qualifiedName()))
+                        && via.contains(f.publication())).toList();
         // pgoutput sends an operation when a publication that publishes it has the table, and filters its rows only
         // when every such publication has a row filter (then by any of them): judged per operation.
         List<String> unsent = new ArrayList<>();

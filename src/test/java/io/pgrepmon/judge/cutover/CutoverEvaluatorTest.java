@@ -23,6 +23,7 @@ import io.pgrepmon.model.Status;
 import io.pgrepmon.model.SubscriptionInfo;
 import io.pgrepmon.model.SubscriptionReading;
 import io.pgrepmon.model.SubscriptionStats;
+import io.pgrepmon.model.SubscriptionTable;
 import io.pgrepmon.model.TableContent;
 import io.pgrepmon.model.TableInfo;
 import io.pgrepmon.model.TableReading;
@@ -138,6 +139,49 @@ class CutoverEvaluatorTest {
                 List.of(a, b));
         assertThat(CutoverEvaluator.coverage(a, subA, blind).result()).as("missing input is unknown, never pass")
                 .isEqualTo(CutoverCheck.Result.UNKNOWN);
+    }
+
+    /**
+     * Through publish_via_partition_root, the subscription lists the partitioned table, which the source's tables
+     * (its partitions) name as their ancestor: covered while they are published to it; a row filter on the root is
+     * the partitions' filter.
+     */
+    @Test
+    void aSubscriptionThroughThePartitionRootCoversItsPartitionsAndTheRootsRowFilterIsTheirs() {
+        TableInfo november = new TableInfo(new TableReading("public", "events_11", List.of("pub_a"), true, "default", true, 1,
+                1L, List.of("public.events")), Health.HEALTHY);
+        TableInfo december = new TableInfo(new TableReading("public", "events_12", List.of("pub_a"), true, "default", true, 1,
+                1L, List.of("public.events")), Health.HEALTHY);
+        SubscriptionTable root = new SubscriptionTable("public", "events", "r", "ready", null, null, NOW, null);
+        SubscriptionTable gone = new SubscriptionTable("public", "archive", "r", "ready", null, null, NOW, null);
+        SubscriptionInfo subA = new SubscriptionInfo(new SubscriptionReading("sub_a", true, "sub_a", List.of("pub_a"), 1,
+                null, null, null, null, null, null, null, null, null, null, 0, null, null), NOW, List.of(root), null, null, Health.HEALTHY);
+        PairInfo a = new PairInfo("sub_a", "src", "sub_a", "dst", "sub_a", "source", 0L, 0.0, LagMethod.CAUGHT_UP, "caught up",
+                null, WalSenderActivity.IDLE, null, List.of(), Health.HEALTHY);
+        List<ProbeReport> read = List.of(new ProbeReport("publications", 1, null), new ProbeReport("tables", 1, null));
+        Snapshot snapshot = snapshot(List.of(database("src", Role.SOURCE, read, List.of(november, december), List.of()),
+                database("dst", Role.TARGET, List.of(), List.of(), List.of(subA))), List.of(a));
+
+        CutoverCheck covered = CutoverEvaluator.coverage(a, subA, snapshot);
+        assertThat(covered.result()).as(covered.toString()).isEqualTo(CutoverCheck.Result.PASS);
+
+        SubscriptionInfo withGone = new SubscriptionInfo(subA.reading(), NOW, List.of(root, gone), null, null, Health.HEALTHY);
+        assertThat(CutoverEvaluator.coverage(a, withGone, snapshot).items())
+                .containsExactly("public.archive: subscribed, but not on the source");
+
+        TableInfo unpublished = new TableInfo(new TableReading("public", "events_11", List.of("pub_b"), true, "default", true, 1,
+                1L, List.of("public.events")), Health.HEALTHY);
+        Snapshot moved = snapshot(List.of(database("src", Role.SOURCE, read, List.of(unpublished), List.of()),
+                database("dst", Role.TARGET, List.of(), List.of(), List.of(subA))), List.of(a));
+        assertThat(CutoverEvaluator.coverage(a, subA, moved).items()).contains("public.events: subscribed, but its partitions"
+                + " are no longer published to it (their changes are not replicated; ALTER PUBLICATION ... ADD TABLE public.events)");
+
+        PublicationFilter onRoot = new PublicationFilter("pub_a", "public", "events", List.of(), List.of(), "(region = 'eu')");
+        CutoverEvaluator.Partial partial = CutoverEvaluator.partialSend(november.reading(), Set.of("pub_a"), List.of(onRoot));
+        assertThat(partial).as("the root's row filter filters its partitions").isNotNull();
+        assertThat(partial.description()).isEqualTo("pub_a sends only rows where (region = 'eu')");
+        assertThat(CutoverEvaluator.partialSend(new TableReading("public", "events_11", List.of("pub_a"), true, "default", true,
+                1, 1L), Set.of("pub_a"), List.of(onRoot))).as("another table's filter").isNull();
     }
 
     static Snapshot snapshot(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {

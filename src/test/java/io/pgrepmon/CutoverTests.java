@@ -444,42 +444,66 @@ class CutoverTests {
     void aBatchProcedureSleepingBetweenItsCommitsKeepsTheSourceFromBeingQuiet() throws Exception {
         awaitReady();
         pair.source().execute("shop", """
-                CREATE PROCEDURE backfill() LANGUAGE plpgsql AS $$
+                CREATE PROCEDURE backfill(first int) LANGUAGE plpgsql AS $$
                 BEGIN
-                  INSERT INTO items VALUES (7001, 'first batch');
+                  INSERT INTO items VALUES (first, 'first batch');
                   COMMIT;
                   PERFORM pg_sleep(120);
-                  INSERT INTO items VALUES (7002, 'second batch');
+                  INSERT INTO items VALUES (first + 1, 'second batch');
                   COMMIT;
                 END $$""");
-        java.util.concurrent.atomic.AtomicInteger pid = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.CompletableFuture<Void> call = java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try (java.sql.Connection c = pair.source().connect("shop")) {
-                java.sql.ResultSet own = c.createStatement().executeQuery("SELECT pg_backend_pid()");
-                own.next();
-                pid.set(own.getInt(1));
-                // As a scheduler sends it: a comment first.
-                c.createStatement().execute("/* nightly backfill */ CALL backfill()");
-            } catch (java.sql.SQLException ended) {
-                // Its session is ended below, once the check has seen it.
-            }
-        });
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> io.pgrepmon.harness.Replication.count(pair.target(), "shop",
-                    "SELECT count(*) FROM items WHERE id = 7001") == 1);
-            // Past the quiet period after the first batch, the procedure still asleep between its COMMITs.
+        // As a scheduler sends it: a comment first.
+        whileABackfillSleeps(7001, "", () -> {
             awaitFailing("source-quiet", "1 session(s) on the source running a procedure or DO block");
             await().pollDelay(CutoverResource.WINDOW.plusSeconds(2)).atMost(CutoverResource.WINDOW.plusSeconds(30)).untilAsserted(() ->
                     assertThat(check(verdict(), "source-quiet").get("evidence").asText())
                             .startsWith("1 session(s) on the source running a procedure or DO block"));
             assertThat(verdict().get("verdict").asText()).isNotEqualTo("ready");
+        });
+        awaitReady();
+        // A session with track_activities off shows no statement: the procedure cannot be seen, so quiet is unknown.
+        whileABackfillSleeps(7003, "SET track_activities = off", () -> {
+            await().pollDelay(CutoverResource.WINDOW.plusSeconds(2)).atMost(CutoverResource.WINDOW.plusSeconds(30)).untilAsserted(() -> {
+                JsonNode v = verdict();
+                JsonNode quiet = check(v, "source-quiet");
+                assertThat(quiet.get("result").asText()).as(quiet.toString()).isEqualTo("unknown");
+                assertThat(quiet.get("evidence").asText()).startsWith("1 session(s) on the source run with track_activities off");
+                assertThat(v.get("verdict").asText()).isEqualTo("unknown");
+            });
+        });
+        pair.source().execute("shop", "DROP PROCEDURE backfill(int)");
+        awaitReady();
+    }
+
+    /**
+     * Calls the backfill in a session of its own (after {@code setup}, when given), waits for its first batch on the
+     * target, checks while it sleeps before the second, then ends the session and removes its rows.
+     */
+    void whileABackfillSleeps(int first, String setup, Runnable checks) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger pid = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CompletableFuture<Void> call = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try (java.sql.Connection c = pair.source().connect("shop")) {
+                if (!setup.isEmpty()) {
+                    c.createStatement().execute(setup);
+                }
+                java.sql.ResultSet own = c.createStatement().executeQuery("SELECT pg_backend_pid()");
+                own.next();
+                pid.set(own.getInt(1));
+                c.createStatement().execute("/* nightly backfill */ CALL backfill(" + first + ")");
+            } catch (java.sql.SQLException ended) {
+                // Its session is ended below, once the checks have seen it.
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> io.pgrepmon.harness.Replication.count(pair.target(), "shop",
+                    "SELECT count(*) FROM items WHERE id = " + first) == 1);
+            checks.run();
         } finally {
             await().atMost(Duration.ofSeconds(10)).until(() -> pid.get() != 0);
             pair.source().execute("shop", "SELECT pg_terminate_backend(" + pid.get() + ")");
             call.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            pair.source().execute("shop", "DELETE FROM items WHERE id >= 7000", "DROP PROCEDURE backfill()");
+            pair.source().execute("shop", "DELETE FROM items WHERE id >= 7000");
         }
-        awaitReady();
     }
 
     /**
@@ -502,7 +526,7 @@ class CutoverTests {
     }
 
     /** From Ready, a change on one side fails {@code schema} at the next deep check (stale before it, if given). */
-    void failsSchemaUntilUndone(io.pgrepmon.harness.PgCluster side, String change, String undo, String stale, String evidence) {
+    static void failsSchemaUntilUndone(io.pgrepmon.harness.PgCluster side, String change, String undo, String stale, String evidence) {
         awaitReady();
         side.execute("shop", change);
         try {

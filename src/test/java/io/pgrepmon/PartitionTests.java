@@ -14,6 +14,7 @@ import java.time.Duration;
 import static io.pgrepmon.CutoverTests.awaitFailing;
 import static io.pgrepmon.CutoverTests.awaitReady;
 import static io.pgrepmon.CutoverTests.check;
+import static io.pgrepmon.CutoverTests.failsSchemaUntilUndone;
 import static io.pgrepmon.CutoverTests.verdict;
 import static io.pgrepmon.CutoverTests.verifyAnswer;
 import static io.restassured.RestAssured.given;
@@ -22,8 +23,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A partitioned table on real servers, published through its root and then by its partitions: both reach Ready
- * with the content proven at the gate; a row filter on the root sends its partitions in part; and a partition
- * made on the source during the migration, which the subscription does not receive, keeps the pair from Ready.
+ * with the content proven at the gate; a unique index on a partition only, a row filter on the root and a partition
+ * detached on the target are differences; and a partition made on the source during the migration, which the
+ * subscription does not receive, keeps the pair from Ready.
  */
 @QuarkusTest
 @WithTestResource(PartitionResource.class)
@@ -50,6 +52,11 @@ class PartitionTests {
         assertThat(check(verdict(), "row-counts").get("evidence").asText()).startsWith("1 table(s) with equal counts");
         gateSaysReady();
 
+        // Through the root, the partitioned table stands for its partitions: a unique index only they have is its key.
+        failsSchemaUntilUndone(pair.source(), "CREATE UNIQUE INDEX events_11_payload ON events_2026_11 (payload)",
+                "DROP INDEX events_11_payload", null,
+                "public.events: UNIQUE (payload) on partitions only on the source, not on the target");
+
         // A row filter on the root is its partitions' filter: they are sent in part.
         pair.source().execute("shop", "ALTER PUBLICATION pub_shop SET TABLE events WHERE (payload <> 'secret')");
         awaitFailing("publication-coverage", "public.events_2026_11: pub_shop sends only rows where (payload <> 'secret'::text)");
@@ -65,6 +72,13 @@ class PartitionTests {
         awaitReady();
         assertThat(check(verdict(), "row-counts").get("evidence").asText()).startsWith("2 table(s) with equal counts");
         gateSaysReady();
+
+        // Subscribed by its own name, a partition detached on the target still receives its rows, but a query of
+        // events there no longer sees them.
+        failsSchemaUntilUndone(pair.target(), "ALTER TABLE events DETACH PARTITION events_2026_11",
+                "ALTER TABLE events ATTACH PARTITION events_2026_11 FOR VALUES FROM ('2026-11-01') TO ('2026-12-01')", null,
+                "public.events_2026_11: PARTITION OF public.events FOR VALUES FROM ('2026-11-01') TO ('2026-12-01') on the source,"
+                        + " not on the target");
 
         // A month's partition made on the source during the migration: its parent's publication publishes it, the
         // subscription does not receive it until refreshed, and the target has no such table.

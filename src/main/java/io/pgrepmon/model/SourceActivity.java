@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param procedureSessions   sessions of this database running a procedure or a DO block ({@code CALL}, {@code DO}),
  *                            holding a transaction id or not: between its COMMITs such a session holds none, yet it
  *                            writes again, and its row counters show only when the statement ends
+ * @param hiddenSessions    sessions of this database with {@code track_activities} off (state {@code disabled}): what
+ *                          they run, a procedure between its COMMITs included, cannot be seen
  * @param preparedTransactions prepared transactions ({@code PREPARE TRANSACTION}) that can still commit
  * @param upstreamSubscriptions enabled subscriptions of this database: writes arrive through them
  * @param ownSubscriptions      subscriptions of this database, enabled or not: it is itself a subscriber
@@ -25,12 +27,12 @@ import java.time.Instant;
  * @param unchangedSince      the first poll that saw {@code rowChanges} at its current value
  */
 @RegisterForReflection
-public record SourceActivity(int writingTransactions, int procedureSessions, int preparedTransactions, int upstreamSubscriptions,
+public record SourceActivity(int writingTransactions, int procedureSessions, int hiddenSessions, int preparedTransactions, int upstreamSubscriptions,
                              int ownSubscriptions, long rowChanges, boolean readOnly, long largeObjects, int foreignOrigins,
                              Instant unchangedSince) {
 
     public SourceActivity since(Instant since) {
-        return new SourceActivity(writingTransactions, procedureSessions, preparedTransactions, upstreamSubscriptions, ownSubscriptions, rowChanges, readOnly,
+        return new SourceActivity(writingTransactions, procedureSessions, hiddenSessions, preparedTransactions, upstreamSubscriptions, ownSubscriptions, rowChanges, readOnly,
                 largeObjects, foreignOrigins, since);
     }
 }

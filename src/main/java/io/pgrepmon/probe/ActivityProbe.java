@@ -10,7 +10,8 @@ import io.vertx.mutiny.sqlclient.Row;
 /**
  * Write activity of a database. On a source: sessions holding a transaction id (client sessions, background workers
  * such as scheduled jobs, apply workers of its own subscriptions), sessions running a procedure or DO block (which
- * may COMMIT and write again without holding a transaction id in between), prepared transactions that can still commit,
+ * may COMMIT and write again without holding a transaction id in between), sessions with track_activities off (whose
+ * statements, such a procedure's included, cannot be seen), prepared transactions that can still commit,
  * its own enabled subscriptions (writes that arrive from further up), the row-change counters of its user tables
  * (the monitor's own heartbeat table aside), whether it defaults to read-only, and how many large objects it holds.
  * It is registered before the slots probe: a transaction that had committed when this statement looked is then
@@ -27,6 +28,9 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
                    (SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
                       AND query ~* '%4$s'%2$s)::int AS procedures,
+                   (SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND state = 'disabled' AND pid <> pg_backend_pid()
+                      AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher')%2$s)::int AS hidden,
                    (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database())::int AS prepared,
                    (SELECT count(*) FILTER (WHERE subenabled) FROM pg_subscription
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscribed,
@@ -86,7 +90,7 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
 
     @Override
     public SourceActivity map(Row row, ServerInfo server) {
-        return new SourceActivity(row.getInteger("writing"), row.getInteger("procedures"), row.getInteger("prepared"), row.getInteger("subscribed"),
+        return new SourceActivity(row.getInteger("writing"), row.getInteger("procedures"), row.getInteger("hidden"), row.getInteger("prepared"), row.getInteger("subscribed"),
                 row.getInteger("subscriptions"), row.getLong("row_changes"), row.getBoolean("read_only"), row.getLong("large_objects"),
                 row.getInteger("foreign_origins"), null);
     }

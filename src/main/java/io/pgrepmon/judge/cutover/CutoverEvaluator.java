@@ -242,7 +242,7 @@ public final class CutoverEvaluator {
             byName.put(t.qualifiedName(), t);
             Partial partial = partialSend(t, receiving, source.publicationFilters(), source.publications());
             if (partial != null) {
-                String declaration = declaredPartial.apply(t.qualifiedName());
+                String declaration = declaration(t, declaredPartial);
                 if (declaration == null) {
                     problems.add(t.qualifiedName() + ": " + partial.description() + ", so the target would not hold what the source"
                             + " holds (publish it whole, or declare it in monitor.cutover.partial-tables)");
@@ -347,11 +347,19 @@ public final class CutoverEvaluator {
         for (TableInfo t : source.tables()) {
             Partial partial = partialSend(t.reading(), receiving, source.publicationFilters(), source.publications());
             if (partial != null && (partial.rowsFiltered() || !rowsOnly)
-                    && config.declaredPartial(t.reading().qualifiedName()) != null) {
+                    && declaration(t.reading(), config::declaredPartial) != null) {
                 tables.add(t.reading().qualifiedName());
+                // Through the root, the partitioned table is what is counted: its partitions' rows are sent in part.
+                tables.addAll(t.reading().partitionOf());
             }
         }
         return tables;
+    }
+
+    /** The operator's declaration of a table, by its own name or, for a partition, by one of its partitioned tables'. */
+    static String declaration(TableReading table, Function<String, String> declared) {
+        String own = declared.apply(table.qualifiedName());
+        return own != null ? own : table.partitionOf().stream().map(declared).filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /**
@@ -583,6 +591,9 @@ public final class CutoverEvaluator {
             return unknown(id, title, "no row changed for " + Units.duration(quiet) + ", but the monitor's role sees only its"
                     + " own sessions' transactions (GRANT pg_read_all_stats TO the monitor's role, or pg_monitor)");
         }
+        if (activity.hiddenSessions() > 0) {
+            return unknown(id, title, hidden(activity.hiddenSessions(), "the source"));
+        }
         return pass(id, title, "no row changed for " + Units.duration(quiet) + ", no transaction is writing, no"
                 + " procedure or DO block is running and no transaction is prepared");
     }
@@ -614,6 +625,9 @@ public final class CutoverEvaluator {
             return unknown(id, title, "the monitor's role sees only its own sessions' transactions on the target"
                     + " (GRANT pg_read_all_stats TO the monitor's role, or pg_monitor)");
         }
+        if (activity.hiddenSessions() > 0) {
+            return unknown(id, title, hidden(activity.hiddenSessions(), "the target"));
+        }
         return pass(id, title, "no transaction but the subscriptions' is writing on the target, no procedure or DO block"
                 + " is running there, none is prepared");
     }
@@ -626,6 +640,13 @@ public final class CutoverEvaluator {
         return sessions + " session(s) on " + side + " running a procedure or DO block (CALL or DO in pg_stat_activity):"
                 + " it can COMMIT more rows while it runs, and its row counters show only when it ends; let it finish"
                 + " or cancel it";
+    }
+
+    /** A session with track_activities off shows no statement: a procedure asleep between its COMMITs looks idle. */
+    private static String hidden(int sessions, String side) {
+        return sessions + " session(s) on " + side + " run with track_activities off (state 'disabled' in"
+                + " pg_stat_activity): whether one is running a procedure or DO block cannot be seen; end them, or turn"
+                + " it back on for their role (ALTER ROLE ... RESET track_activities)";
     }
 
     /** A table the subscription has now that the deep check did not compare: nothing is proven of it. */

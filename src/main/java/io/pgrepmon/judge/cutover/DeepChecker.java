@@ -105,6 +105,9 @@ public class DeepChecker {
         List<String> beyond = sub.tables().stream().skip(config.maxTables()).map(SubscriptionTable::qualifiedName).toList();
         Map<String, Long> estimates = new LinkedHashMap<>();
         sourceDb.tables().forEach(t -> estimates.put(t.reading().qualifiedName(), t.reading().estimatedRows()));
+        // A partitioned table subscribed through its root holds its partitions' rows: at least their known estimates.
+        sourceDb.tables().forEach(t -> t.reading().partitionOf().forEach(ancestor ->
+                estimates.merge(ancestor, t.reading().estimatedRows() == null ? 0L : t.reading().estimatedRows(), Long::sum)));
         if (sourceDb.server() == null || targetDb.server() == null) {
             return Uni.createFrom().item(DeepCheck.failed(pair.name(), at, "the pair's servers were not read this tick"));
         }
@@ -382,6 +385,43 @@ public class DeepChecker {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             """;
 
+    // A partition's place: the tables it is a partition of and its bounds. Subscribed by its own name
+    // (publish_via_partition_root off), a partition detached on the target or hung under another table still
+    // receives its rows, but a query of the partitioned table no longer sees them.
+    private static final String PARTITIONS = """
+            SELECT n.nspname || '.' || c.relname AS table_name,
+                   'PARTITION OF ' || (SELECT string_agg(an.nspname || '.' || ac.relname, ' OF ' ORDER BY a.ordinality)
+                                       FROM pg_partition_ancestors(c.oid) WITH ORDINALITY a
+                                       JOIN pg_class ac ON ac.oid = a.relid
+                                       JOIN pg_namespace an ON an.oid = ac.relnamespace
+                                       WHERE a.relid <> c.oid)
+                   || ' ' || pg_get_expr(c.relpartbound, c.oid) AS key
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relispartition AND c.relkind IN ('r', 'p')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            """;
+
+    // Subscribed through the root (publish_via_partition_root), a partitioned table stands for its partitions: a
+    // unique index that only partitions have (no index of the partitioned table above it) is one of its keys.
+    private static final String PARTITION_KEYS = """
+            SELECT DISTINCT an.nspname || '.' || ac.relname AS table_name,
+                   CASE WHEN i.indisprimary THEN 'PRIMARY KEY ' ELSE 'UNIQUE ' END
+                   || CASE WHEN am.amname <> 'btree' THEN 'USING ' || am.amname || ' ' ELSE '' END
+                   || substring(pg_get_indexdef(i.indexrelid) from ' USING \\w+ (.*)$')
+                   || ' on partitions only' AS key
+            FROM pg_index i
+            JOIN pg_class x ON x.oid = i.indexrelid
+            JOIN pg_am am ON am.oid = x.relam
+            JOIN pg_class c ON c.oid = i.indrelid
+            CROSS JOIN LATERAL pg_partition_ancestors(c.oid) a
+            JOIN pg_class ac ON ac.oid = a.relid
+            JOIN pg_namespace an ON an.oid = ac.relnamespace
+            WHERE i.indisunique AND i.indisvalid AND c.relispartition AND a.relid <> c.oid
+              AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)
+              AND an.nspname NOT IN ('pg_catalog', 'information_schema') AND an.nspname NOT LIKE 'pg\\_%'
+            """;
+
     // An unlogged table is emptied by a crash or a failover of its instance: the target must keep what it holds. A
     // partitioned table's own flag means nothing for its partitions (before 18): its leaves are what is written.
     private static final String UNLOGGED = """
@@ -400,12 +440,21 @@ public class DeepChecker {
     // On the target, a trigger that fires for the changes replication applies (ENABLE ALWAYS or REPLICA) writes rows
     // the source does not have, and the row counters cannot tell: a difference in the schema.
     private static final String REPLICA_TRIGGERS = """
-            SELECT n.nspname || '.' || c.relname AS table_name,
+            SELECT DISTINCT t.name AS table_name,
                    'TRIGGER ' || quote_ident(tg.tgname) || CASE tg.tgenabled WHEN 'A' THEN ' ENABLE ALWAYS' ELSE ' ENABLE REPLICA' END
+                   || CASE WHEN t.own THEN '' ELSE ' on partition ' || n.nspname || '.' || c.relname END
                    || ' (it fires for the changes replication applies)' AS key
             FROM pg_trigger tg
             JOIN pg_class c ON c.oid = tg.tgrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
+            -- A partition's trigger is also its partitioned tables': rows sent through the root are applied to it.
+            CROSS JOIN LATERAL (SELECT n.nspname || '.' || c.relname AS name, true AS own
+                                UNION ALL
+                                SELECT an.nspname || '.' || ac.relname, false
+                                FROM pg_partition_ancestors(c.oid) a
+                                JOIN pg_class ac ON ac.oid = a.relid
+                                JOIN pg_namespace an ON an.oid = ac.relnamespace
+                                WHERE a.relid <> c.oid AND c.relispartition) t
             WHERE NOT tg.tgisinternal AND tg.tgenabled IN ('A', 'R') AND c.relkind IN ('r', 'p')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             """;
@@ -451,7 +500,8 @@ public class DeepChecker {
         Uni<Void> readColumns = c.query(COLUMNS).execute().invoke(rows -> rows.forEach(row ->
                 columns.computeIfAbsent(row.getString("table_name"), k -> new LinkedHashMap<>())
                         .put(row.getString("column_name"), row.getString("column_type")))).replaceWithVoid();
-        Uni<Void> readKeys = c.query(KEYS + " UNION ALL " + UNLOGGED + (target ? " UNION ALL " + REPLICA_TRIGGERS : "") + " ORDER BY 1, 2")
+        Uni<Void> readKeys = c.query(KEYS + " UNION ALL " + UNLOGGED + " UNION ALL " + PARTITIONS + " UNION ALL " + PARTITION_KEYS
+                        + (target ? " UNION ALL " + REPLICA_TRIGGERS : "") + " ORDER BY 1, 2")
                 .execute().invoke(rows -> rows.forEach(row ->
                 keys.computeIfAbsent(row.getString("table_name"), k -> new ArrayList<>()).add(row.getString("key"))))
                 .replaceWithVoid();

@@ -182,6 +182,21 @@ class CutoverEvaluatorTest {
         assertThat(partial.description()).isEqualTo("pub_a sends only rows where (region = 'eu')");
         assertThat(CutoverEvaluator.partialSend(new TableReading("public", "events_11", List.of("pub_a"), true, "default", true,
                 1, 1L), Set.of("pub_a"), List.of(onRoot))).as("another table's filter").isNull();
+
+        // Declared by the partitioned table's name: its partitions are declared, and it is not counted either.
+        DatabaseSnapshot filteredSource = new DatabaseSnapshot("src", Role.SOURCE, "h", 5432, "app", true, Health.HEALTHY, null,
+                NOW, 1, null, NOW, null, null, read, List.of(), List.of(), List.of(), List.of(), List.of(onRoot),
+                List.of(november, december), List.of(), null, null, null, null);
+        Snapshot filtered = snapshot(List.of(filteredSource, database("dst", Role.TARGET, List.of(), List.of(), List.of(subA))),
+                List.of(a));
+        assertThat(CutoverEvaluator.coverage(a, subA, filtered).result()).isEqualTo(CutoverCheck.Result.FAIL);
+        MonitorSettings.Cutover config = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
+                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.events"), 10_000_000, 10_000, Duration.ZERO,
+                List.of(), Duration.ZERO);
+        CutoverCheck declared = CutoverEvaluator.coverage(a, subA, filtered, config::declaredPartial);
+        assertThat(declared.result()).as(declared.toString()).isEqualTo(CutoverCheck.Result.PASS);
+        assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, filtered, config))
+                .containsExactlyInAnyOrder("public.events", "public.events_11", "public.events_12");
     }
 
     static Snapshot snapshot(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {
@@ -356,7 +371,7 @@ class CutoverEvaluatorTest {
     }
 
     static SourceActivity quietFor(long seconds, int writing, int prepared, int upstreamEnabled, int own) {
-        return new SourceActivity(writing, 0, prepared, upstreamEnabled, own, 10, true, 0, 0, NOW.minusSeconds(seconds));
+        return new SourceActivity(writing, 0, 0, prepared, upstreamEnabled, own, 10, true, 0, 0, NOW.minusSeconds(seconds));
     }
 
     @Test
@@ -380,11 +395,16 @@ class CutoverEvaluatorTest {
                 true), quietFor(60, 0, 0, 0, 0)), period, NOW);
         assertThat(standby.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(standby.evidence()).startsWith("the source is a standby");
-        SourceActivity inProcedure = new SourceActivity(0, 1, 0, 0, 0, 10, false, 0, 0, NOW.minusSeconds(600));
+        SourceActivity inProcedure = new SourceActivity(0, 1, 0, 0, 0, 0, 10, false, 0, 0, NOW.minusSeconds(600));
         CutoverCheck procedure = CutoverEvaluator.sourceQuiet(sourceWith(primary, inProcedure), period, NOW);
         assertThat(procedure.result()).as("quiet for 10 minutes, but between two COMMITs of a procedure")
                 .isEqualTo(CutoverCheck.Result.FAIL);
         assertThat(procedure.evidence()).startsWith("1 session(s) on the source running a procedure or DO block");
+        SourceActivity hidden = new SourceActivity(0, 0, 1, 0, 0, 0, 10, false, 0, 0, NOW.minusSeconds(600));
+        CutoverCheck unseen = CutoverEvaluator.sourceQuiet(sourceWith(primary, hidden), period, NOW);
+        assertThat(unseen.result()).as("a session with track_activities off may be inside a procedure")
+                .isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(unseen.evidence()).startsWith("1 session(s) on the source run with track_activities off");
     }
 
     @Test
@@ -397,8 +417,11 @@ class CutoverEvaluatorTest {
         assertThat(writing.evidence()).startsWith("2 transaction(s) on the target writing now");
         assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, quietFor(0, 0, 1, 1, 1))).evidence())
                 .startsWith("1 prepared transaction(s) on the target can still COMMIT PREPARED");
-        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, new SourceActivity(0, 2, 0, 1, 1, 10, false, 0, 0, NOW))).evidence())
+        assertThat(CutoverEvaluator.targetQuiet(sourceWith(seesAll, new SourceActivity(0, 2, 0, 0, 1, 1, 10, false, 0, 0, NOW))).evidence())
                 .startsWith("2 session(s) on the target running a procedure or DO block");
+        CutoverCheck unseen = CutoverEvaluator.targetQuiet(sourceWith(seesAll, new SourceActivity(0, 0, 3, 0, 1, 1, 10, false, 0, 0, NOW)));
+        assertThat(unseen.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
+        assertThat(unseen.evidence()).startsWith("3 session(s) on the target run with track_activities off");
         CutoverCheck blind = CutoverEvaluator.targetQuiet(sourceWith(new ServerInfo(150004, "15.4", false, null, "monitor",
                 false), quietFor(0, 0, 0, 1, 1)));
         assertThat(blind.result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
@@ -429,7 +452,7 @@ class CutoverEvaluatorTest {
                 .as("a source that subscribes to nothing has no changes with an origin").isEqualTo(CutoverCheck.Result.PASS);
         assertThat(CutoverEvaluator.coverage(a, none, with.apply(null)).result()).isEqualTo(CutoverCheck.Result.UNKNOWN);
         CutoverCheck foreign = CutoverEvaluator.coverage(a, none, with.apply(
-                new SourceActivity(0, 0, 0, 0, 0, 10, false, 0, 2, NOW.minusSeconds(60))));
+                new SourceActivity(0, 0, 0, 0, 0, 0, 10, false, 0, 2, NOW.minusSeconds(60))));
         assertThat(foreign.result()).as("changes applied under another tool's origin are not sent").isEqualTo(CutoverCheck.Result.UNKNOWN);
         assertThat(foreign.evidence()).contains("2 replication origin(s) of no subscription");
     }

@@ -913,7 +913,9 @@ public final class CutoverEvaluator {
      */
     static SequenceReport compare(String sequence, Long source, Long target, boolean onTarget, boolean ascending) {
         if (!onTarget) {
-            return new SequenceReport(sequence, source, null, SequenceStatus.MISSING, "CREATE SEQUENCE " + sequence + " on the target");
+            return new SequenceReport(sequence, source, null, SequenceStatus.MISSING, "CREATE SEQUENCE " + sequence
+                    + " on the target, and have the columns that draw on it on the source draw on it there too (an identity"
+                    + " or default drawing on another sequence starts where that one stands; the schema check names them)");
         }
         if (source == null) {
             return new SequenceReport(sequence, null, target, SequenceStatus.OK, null);

@@ -55,7 +55,7 @@ class PartitionTests {
         // Through the root, the partitioned table stands for its partitions: a unique index only they have is its key.
         failsSchemaUntilUndone(pair.source(), "CREATE UNIQUE INDEX events_11_payload ON events_2026_11 (payload)",
                 "DROP INDEX events_11_payload", null,
-                "public.events: UNIQUE (payload) on partitions only on the source, not on the target");
+                "public.events: UNIQUE (payload) on partition public.events_2026_11 only on the source, not on the target");
 
         // A row filter on the root is its partitions' filter: they are sent in part.
         pair.source().execute("shop", "ALTER PUBLICATION pub_shop SET TABLE events WHERE (payload <> 'secret')");

@@ -30,7 +30,7 @@ public final class ActivityProbe extends RoleProbe<SourceActivity> {
                       AND query ~* '%4$s'%2$s)::int AS procedures,
                    (SELECT count(*) FROM pg_stat_activity
                     WHERE datname = current_database() AND state = 'disabled' AND pid <> pg_backend_pid()
-                      AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher')%2$s)::int AS hidden,
+                      AND backend_type NOT IN ('autovacuum worker', 'autovacuum launcher', 'walsender')%2$s)::int AS hidden,
                    (SELECT count(*) FROM pg_prepared_xacts WHERE database = current_database())::int AS prepared,
                    (SELECT count(*) FILTER (WHERE subenabled) FROM pg_subscription
                     WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))::int AS subscribed,

@@ -349,8 +349,9 @@ public final class CutoverEvaluator {
             if (partial != null && (partial.rowsFiltered() || !rowsOnly)
                     && declaration(t.reading(), config::declaredPartial) != null) {
                 tables.add(t.reading().qualifiedName());
-                // Through the root, the partitioned table is what is counted: its partitions' rows are sent in part.
-                tables.addAll(t.reading().partitionOf());
+                // Through the root, the partitioned table is what is counted: left out when it is declared itself
+                // (by name or pattern), never because one of its partitions is.
+                t.reading().partitionOf().stream().filter(p -> config.declaredPartial(p) != null).forEach(tables::add);
             }
         }
         return tables;

@@ -413,17 +413,19 @@ public class DeepChecker {
             """;
 
     // Subscribed through the root (publish_via_partition_root), a partitioned table stands for its partitions: a
-    // unique index that only partitions have (no index of the partitioned table above it) is one of its keys.
+    // unique index that only a partition has (no index of the partitioned table above it) is one of its keys, with
+    // the partition it is on.
     private static final String PARTITION_KEYS = """
             SELECT DISTINCT an.nspname || '.' || ac.relname AS table_name,
                    CASE WHEN i.indisprimary THEN 'PRIMARY KEY ' ELSE 'UNIQUE ' END
                    || CASE WHEN am.amname <> 'btree' THEN 'USING ' || am.amname || ' ' ELSE '' END
                    || substring(pg_get_indexdef(i.indexrelid) from ' USING \\w+ (.*)$')
-                   || ' on partitions only' AS key
+                   || ' on partition ' || n.nspname || '.' || c.relname || ' only' AS key
             FROM pg_index i
             JOIN pg_class x ON x.oid = i.indexrelid
             JOIN pg_am am ON am.oid = x.relam
             JOIN pg_class c ON c.oid = i.indrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
             CROSS JOIN LATERAL pg_partition_ancestors(c.oid) a
             JOIN pg_class ac ON ac.oid = a.relid
             JOIN pg_namespace an ON an.oid = ac.relnamespace
@@ -458,6 +460,7 @@ public class DeepChecker {
             JOIN pg_class c ON c.oid = tg.tgrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             -- A partition's trigger is also its partitioned tables': rows sent through the root are applied to it.
+            -- Before 15 a partitioned table's trigger is cloned to its partitions as internal (tgparentid is set).
             CROSS JOIN LATERAL (SELECT n.nspname || '.' || c.relname AS name, true AS own
                                 UNION ALL
                                 SELECT an.nspname || '.' || ac.relname, false
@@ -465,15 +468,16 @@ public class DeepChecker {
                                 JOIN pg_class ac ON ac.oid = a.relid
                                 JOIN pg_namespace an ON an.oid = ac.relnamespace
                                 WHERE a.relid <> c.oid AND c.relispartition) t
-            WHERE NOT tg.tgisinternal AND tg.tgenabled IN ('A', 'R') AND c.relkind IN ('r', 'p')
+            WHERE (NOT tg.tgisinternal OR tg.tgparentid <> 0) AND tg.tgenabled IN ('A', 'R') AND c.relkind IN ('r', 'p')
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             """;
 
     /**
-     * Definitions are read with only pg_catalog on the search path, so that every name in a default or an index is
-     * printed with its schema: nextval('orders_id_seq') could name another schema's sequence on each side.
+     * Definitions are printed alike on both sides whatever each server's settings: a timestamptz bound or default in
+     * UTC, dates and intervals in one style. The search path is left as each database has it: an extension in another
+     * schema on the target (citext in extensions, say) would otherwise print as a difference it is not.
      */
-    static final Map<String, String> DEFINITIONS = Map.of("search_path", "pg_catalog");
+    static final Map<String, String> DEFINITIONS = ContentComparer.SESSION;
 
     /** The fingerprint first: whatever changes while the rest is read then makes the result stale, never fresh. */
     private Uni<Side> read(SqlConnection c, ServerInfo server, List<SubscriptionTable> tables, Map<String, Long> estimates,

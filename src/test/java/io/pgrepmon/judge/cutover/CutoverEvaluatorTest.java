@@ -197,6 +197,11 @@ class CutoverEvaluatorTest {
         assertThat(declared.result()).as(declared.toString()).isEqualTo(CutoverCheck.Result.PASS);
         assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, filtered, config))
                 .containsExactlyInAnyOrder("public.events", "public.events_11", "public.events_12");
+        // One partition declared leaves the partitioned table, and so its other partitions' rows, compared.
+        MonitorSettings.Cutover one = new MonitorSettings.Cutover(Duration.ofMinutes(10), Duration.ofSeconds(30),
+                Duration.ZERO, Duration.ofSeconds(60), 1_000_000, 500, List.of("public.events_11"), 10_000_000, 10_000,
+                Duration.ZERO, List.of(), Duration.ZERO);
+        assertThat(CutoverEvaluator.declaredRowFiltered(a, subA, filtered, one)).containsExactly("public.events_11");
     }
 
     static Snapshot snapshot(List<DatabaseSnapshot> databases, List<PairInfo> pairs) {

@@ -1,5 +1,6 @@
 package io.pgrepmon.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
@@ -16,13 +17,14 @@ import java.util.List;
  *                        yardstick for initial copy progress
  * @param estimatedRows   {@code reltuples}; null before the first VACUUM or ANALYZE
  * @param partitionOf     the partitioned tables it is a partition of, nearest first ({@code schema.table}); empty for a
- *                        table that is no partition. A subscription receives them by these names when its publication
- *                        publishes through the partition root
+ *                        table that is no partition (and then left out of the JSON, which carries every table). A
+ *                        subscription receives them by these names when its publication publishes through the
+ *                        partition root
  */
 @RegisterForReflection
 public record TableReading(String schema, String name, List<String> publications, boolean hasPrimaryKey,
                            String replicaIdentity, boolean identityUsable, long sizeBytes, Long estimatedRows,
-                           List<String> partitionOf) {
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> partitionOf) {
 
     public TableReading {
         publications = List.copyOf(publications);

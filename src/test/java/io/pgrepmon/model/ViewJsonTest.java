@@ -34,6 +34,9 @@ class ViewJsonTest {
         assertThat(fields(table)).containsExactlyInAnyOrder("schema", "name", "publications", "hasPrimaryKey",
                 "replicaIdentity", "identityUsable", "sizeBytes", "estimatedRows", "health");
         assertThat(MAPPER.valueToTree(table).get("name").asText()).isEqualTo("t");
+        TableInfo partition = new TableInfo(new TableReading("public", "t_1", List.of("pub"), true, "default", true, 10, 5L,
+                List.of("public.t")), Health.HEALTHY);
+        assertThat(MAPPER.valueToTree(partition).get("partitionOf").get(0).asText()).isEqualTo("public.t");
     }
 
     @Test

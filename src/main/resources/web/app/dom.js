@@ -5,17 +5,17 @@
 // one that the page needs.)
 
 export function patch(target, html) {
-  const template = document.createElement('template');
-  template.innerHTML = html;
-  patchChildren(target, template.content);
+  patchChildren(target, fragment(html));
 }
 
-// One element from its markup; a template parses a lone <tr> or <td> as itself.
-function parse(html) {
+// Markup parsed outside the page; a template parses a lone <tr> or <td> as itself.
+function fragment(html) {
   const template = document.createElement('template');
   template.innerHTML = html;
-  return template.content.firstElementChild;
+  return template.content;
 }
+
+const parse = (html) => fragment(html).firstElementChild;
 
 // The markup each row was last drawn from: its start tag and its cells.
 const rowsDrawn = new WeakMap();
